@@ -1,0 +1,119 @@
+/**
+ * The repository contract over the backup table. One adapter per database
+ * (PostgreSQL through `pg`, SQLite through better-sqlite3) implements `Store`
+ * with the same behaviour, so commands never branch on the dialect.
+ */
+
+export type Dialect = 'postgresql' | 'sqlite';
+
+/**
+ * `last_updated` exactly as stored, never a JS `Date`.
+ * - `text`: full precision, independent of any session or process time zone.
+ *   SQLite: the stored text byte for byte. PostgreSQL timestamptz: the instant
+ *   in UTC as `YYYY-MM-DD HH:MM:SS.ffffff+00:00`; timestamp without time zone:
+ *   `YYYY-MM-DD HH:MM:SS.ffffff`.
+ * - `epochMicros`: the instant, when the text can be read as one (naive values
+ *   are New York wall time, as the bot's placeholder row writes them).
+ */
+export interface Timestamp {
+  readonly text: string;
+  readonly epochMicros: bigint | null;
+}
+
+export interface BackupRow {
+  readonly id: string | null;
+  readonly lastUpdated: Timestamp | null;
+  /** The `variables` text byte for byte; null for SQL NULL. */
+  readonly variables: string | null;
+  readonly strategyId: string;
+}
+
+/** One strategy for `list`: its rows counted, the row the bot loads summarised. */
+export interface StrategySummary {
+  readonly strategyId: string;
+  readonly rowCount: number;
+  /** `last_updated` of the row the bot loads. */
+  readonly lastUpdated: Timestamp | null;
+  /** Size in bytes (UTF-8) of the loaded row's `variables`, null for SQL NULL. */
+  readonly variablesBytes: number | null;
+  /** The loaded row's `variables` text, to count keys and check it parses. */
+  readonly variables: string | null;
+}
+
+/** All rows of one strategy, and which of them the bot's loader picks. */
+export interface StrategyRows {
+  readonly strategyId: string;
+  readonly rows: readonly BackupRow[];
+  /** Index into `rows` of the row `ORDER BY last_updated DESC LIMIT 1` returns. */
+  readonly loadedIndex: number;
+}
+
+/** What a compare-and-swap expects to find: the row the caller read. */
+export interface ExpectedRow {
+  readonly lastUpdated: Timestamp | null;
+  readonly variables: string | null;
+}
+
+export type SwapResult =
+  | { readonly status: 'updated'; readonly rowsUpdated: number; readonly lastUpdated: Timestamp }
+  | { readonly status: 'conflict'; readonly current: BackupRow | null };
+
+export type ColumnKind = 'text' | 'varchar' | 'jsonb' | 'json' | 'timestamptz' | 'timestamp' | 'other';
+
+export interface TableInfo {
+  /** As the user named it, for messages. */
+  readonly displayName: string;
+  readonly columns: ReadonlyMap<string, { readonly declaredType: string; readonly kind: ColumnKind }>;
+  readonly hasPrimaryKey: boolean;
+  /** Problems that do not stop varsctl but matter to the bot (a jsonb `variables` column). */
+  readonly warnings: readonly string[];
+}
+
+/** A row to write back from an export; `lastUpdated` converts across dialects. */
+export interface RestoreRow {
+  readonly id: string | null;
+  readonly lastUpdated: Timestamp | null;
+  readonly variables: string | null;
+  readonly strategyId: string;
+}
+
+export interface Store {
+  readonly dialect: Dialect;
+  /** The connection URL with its password masked, for messages. */
+  readonly displayUrl: string;
+  readonly tableName: string;
+
+  /** Null when the table does not exist. Never creates or alters anything. */
+  describeTable(): Promise<TableInfo | null>;
+
+  /** Throws NotFoundError when the table is missing. */
+  listSummaries(): Promise<StrategySummary[]>;
+
+  /** Null when no row has this exact strategy_id. */
+  readStrategy(strategyId: string): Promise<StrategyRows | null>;
+
+  /**
+   * In one transaction: lock the strategy's rows, check the loaded row still
+   * matches `expected`, then update `variables` and `last_updated` of every
+   * row of the strategy as the bot does.
+   */
+  compareAndSwap(strategyId: string, expected: ExpectedRow, variables: string): Promise<SwapResult>;
+
+  /** Insert one new row as the bot would: uuid4 id, last_updated now in New York. */
+  insertStrategy(strategyId: string, variables: string): Promise<BackupRow>;
+
+  /** Delete every row of these strategies in one transaction; returns rows deleted. */
+  deleteStrategies(strategyIds: readonly string[]): Promise<number>;
+
+  /** Stream rows (all, or of the named strategies) with bounded memory. */
+  streamRows(strategyIds?: readonly string[]): AsyncIterable<BackupRow>;
+
+  /**
+   * In one transaction: create the table as the bot would if it is missing,
+   * delete the existing rows of every strategy in `strategyIds`, then insert
+   * `rows` in batches. Rolls back entirely on any failure.
+   */
+  replaceStrategies(strategyIds: readonly string[], rows: AsyncIterable<RestoreRow>): Promise<number>;
+
+  close(): Promise<void>;
+}
