@@ -1,0 +1,88 @@
+/**
+ * Text helpers for terminal output: quoting names in messages, escaping
+ * control characters so stored text cannot move the cursor, and measuring
+ * and shortening text in terminal columns.
+ */
+
+const CONTROL = /[\u0000-\u001f\u007f-\u009f]|[\ud800-\udbff](?![\udc00-\udfff])|(?<![\ud800-\udbff])[\udc00-\udfff]/g;
+
+const SHORT_ESCAPES: Readonly<Record<string, string>> = {
+  '\n': '\\n',
+  '\r': '\\r',
+  '\t': '\\t',
+};
+
+/**
+ * Quotes a strategy name or key for a message: `'MomentumBot'`, or JSON
+ * double quotes when the name contains a quote or a control character.
+ */
+export function quote(name: string): string {
+  if (name.includes("'") || printable(name) !== name) {
+    return JSON.stringify(name);
+  }
+  return `'${name}'`;
+}
+
+/** Replaces control characters and lone surrogates with escapes such as `\n` and `\u001b`. */
+export function printable(text: string): string {
+  return text.replace(CONTROL, (char) => SHORT_ESCAPES[char] ?? `\\u${char.charCodeAt(0).toString(16).padStart(4, '0')}`);
+}
+
+const segmenter = new Intl.Segmenter('en', { granularity: 'grapheme' });
+
+/**
+ * The number of terminal columns `text` takes: 2 for East Asian wide
+ * characters and emoji, 0 for combining marks, 1 otherwise.
+ */
+export function displayWidth(text: string): number {
+  let width = 0;
+  for (const { segment } of segmenter.segment(text)) {
+    width += graphemeWidth(segment);
+  }
+  return width;
+}
+
+/** Shortens `text` to at most `maxWidth` columns, ending with `…` when it cut something. */
+export function truncate(text: string, maxWidth: number): string {
+  if (displayWidth(text) <= maxWidth) {
+    return text;
+  }
+
+  let kept = '';
+  let width = 0;
+  for (const { segment } of segmenter.segment(text)) {
+    const next = graphemeWidth(segment);
+    if (width + next > maxWidth - 1) {
+      break;
+    }
+    kept += segment;
+    width += next;
+  }
+  return `${kept}…`;
+}
+
+function graphemeWidth(grapheme: string): number {
+  const codePoint = grapheme.codePointAt(0) ?? 0;
+
+  if (/^\p{Mark}+$/u.test(grapheme) || codePoint === 0x200b) {
+    return 0;
+  }
+  if (isWide(codePoint) || /\p{Extended_Pictographic}\ufe0f|\p{Emoji_Presentation}/u.test(grapheme)) {
+    return 2;
+  }
+  return 1;
+}
+
+/** East Asian Wide and Fullwidth blocks (Unicode TR 11), the ranges terminals draw double. */
+function isWide(codePoint: number): boolean {
+  return (
+    (codePoint >= 0x1100 && codePoint <= 0x115f) ||
+    (codePoint >= 0x2e80 && codePoint <= 0xa4cf && codePoint !== 0x303f) ||
+    (codePoint >= 0xac00 && codePoint <= 0xd7a3) ||
+    (codePoint >= 0xf900 && codePoint <= 0xfaff) ||
+    (codePoint >= 0xfe30 && codePoint <= 0xfe4f) ||
+    (codePoint >= 0xff00 && codePoint <= 0xff60) ||
+    (codePoint >= 0xffe0 && codePoint <= 0xffe6) ||
+    (codePoint >= 0x20000 && codePoint <= 0x3fffd)
+  );
+}

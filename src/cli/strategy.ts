@@ -1,0 +1,102 @@
+import { NotFoundError } from '../errors.js';
+import type { Store, StrategyRows } from '../store/types.js';
+import { quote } from './render/text.js';
+
+/**
+ * Finding a strategy the way the bot does (exact strategy_id, case and
+ * trailing spaces included), and suggesting near names when that fails.
+ */
+
+/**
+ * Reads every row of a strategy. Throws NotFoundError with near names when
+ * no row has exactly this strategy_id.
+ */
+export async function findStrategy(store: Store, strategyId: string): Promise<StrategyRows> {
+  const found = await store.readStrategy(strategyId);
+  if (found !== null) {
+    return found;
+  }
+
+  throw await strategyNotFound(store, strategyId);
+}
+
+/** The NotFoundError for a missing strategy, with near names from the table. */
+export async function strategyNotFound(store: Store, strategyId: string): Promise<NotFoundError> {
+  const summaries = await store.listSummaries();
+  const names = summaries.map((summary) => summary.strategyId);
+  const suggestions = suggestNames(strategyId, names);
+
+  const message = `strategy ${quote(strategyId)} not found in ${store.tableName}`;
+  if (suggestions.length > 0) {
+    return new NotFoundError(message, {
+      hint: `did you mean ${suggestions.map(quote).join(' or ')}? The bot matches strategy_id exactly, case and spaces included.`,
+    });
+  }
+  return new NotFoundError(message, {
+    hint: names.length === 0 ? `${store.tableName} holds no strategies yet` : 'run varsctl list to see the strategies',
+  });
+}
+
+/**
+ * Names from `candidates` close to `name`, best first: the same name apart
+ * from case or surrounding spaces, then small edit distances, then names
+ * that contain it.
+ */
+export function suggestNames(name: string, candidates: readonly string[], limit = 3): string[] {
+  const wanted = normalize(name);
+  const scored: { candidate: string; score: number }[] = [];
+
+  for (const candidate of candidates) {
+    if (candidate === name) {
+      continue;
+    }
+
+    const score = nearness(wanted, normalize(candidate));
+    if (score !== null) {
+      scored.push({ candidate, score });
+    }
+  }
+
+  scored.sort((a, b) => a.score - b.score || a.candidate.localeCompare(b.candidate));
+  return scored.slice(0, limit).map((entry) => entry.candidate);
+}
+
+/** A score (lower is nearer), or null when the two names are not alike. */
+function nearness(wanted: string, candidate: string): number | null {
+  if (wanted === candidate) {
+    return 0;
+  }
+
+  const distance = levenshtein(wanted, candidate);
+  const allowed = Math.max(1, Math.floor(Math.min(wanted.length, candidate.length) / 3));
+  if (distance <= allowed) {
+    return distance;
+  }
+
+  if (wanted.length >= 3 && (candidate.includes(wanted) || wanted.includes(candidate))) {
+    return 100 + distance;
+  }
+  return null;
+}
+
+function normalize(name: string): string {
+  return name.trim().toLowerCase();
+}
+
+/** Edit distance over code points, so an emoji counts as one character. */
+export function levenshtein(a: string, b: string): number {
+  const left = Array.from(a);
+  const right = Array.from(b);
+  let previous = Array.from({ length: right.length + 1 }, (_, index) => index);
+
+  for (let i = 1; i <= left.length; i++) {
+    const current = [i];
+    for (let j = 1; j <= right.length; j++) {
+      const substitution = (previous[j - 1] ?? 0) + (left[i - 1] === right[j - 1] ? 0 : 1);
+      current.push(Math.min((previous[j] ?? 0) + 1, (current[j - 1] ?? 0) + 1, substitution));
+    }
+    previous = current;
+  }
+
+  return previous[right.length] ?? 0;
+}

@@ -1,0 +1,112 @@
+import { UsageError } from '../errors.js';
+
+/**
+ * Display of `last_updated` for people: New York wall time (the bot's own
+ * zone), ages such as "3 min ago", and durations given on the command line.
+ */
+
+const NEW_YORK = 'America/New_York';
+
+const MICROS_PER_SECOND = 1_000_000n;
+
+const newYorkFormat = new Intl.DateTimeFormat('en-US', {
+  timeZone: NEW_YORK,
+  year: 'numeric',
+  month: '2-digit',
+  day: '2-digit',
+  hour: '2-digit',
+  minute: '2-digit',
+  second: '2-digit',
+  hourCycle: 'h23',
+  timeZoneName: 'short',
+});
+
+/** Formats an instant as New York wall time to the second: `2026-12-04 14:41:06 EST`. */
+export function formatNewYork(epochMicros: bigint): string {
+  const parts = new Map<string, string>();
+  for (const part of newYorkFormat.formatToParts(millisFromMicros(epochMicros))) {
+    parts.set(part.type, part.value);
+  }
+
+  const date = `${parts.get('year')}-${parts.get('month')}-${parts.get('day')}`;
+  const time = `${parts.get('hour')}:${parts.get('minute')}:${parts.get('second')}`;
+  return `${date} ${time} ${parts.get('timeZoneName')}`;
+}
+
+/** Formats an instant as UTC ISO 8601 with microseconds: `2026-12-04T19:41:06.166707Z`. */
+export function formatIsoUtc(epochMicros: bigint): string {
+  const seconds = floorDiv(epochMicros, MICROS_PER_SECOND);
+  const micros = epochMicros - seconds * MICROS_PER_SECOND;
+  const whole = new Date(Number(seconds) * 1000).toISOString().slice(0, 19);
+  return `${whole}.${micros.toString().padStart(6, '0')}Z`;
+}
+
+/** Milliseconds since the epoch, rounded down, for arithmetic with `Date.now()`. */
+export function millisFromMicros(epochMicros: bigint): number {
+  return Number(floorDiv(epochMicros, 1000n));
+}
+
+/**
+ * Formats an age in seconds the way a person reads it: "just now",
+ * "42 s ago", "3 min ago", "5 h ago", "2 d ago", "3 y ago". A negative age (a
+ * time stamp in the future, from clock skew or another tool) reads "in 3 min".
+ */
+export function formatAge(ageSeconds: number): string {
+  if (ageSeconds < 0) {
+    return `in ${formatSpan(-ageSeconds)}`;
+  }
+  if (ageSeconds < 1) {
+    return 'just now';
+  }
+  return `${formatSpan(ageSeconds)} ago`;
+}
+
+/** Formats a length of time in its largest whole unit: "42 s", "3 min", "5 h", "2 d", "3 y". */
+export function formatSpan(seconds: number): string {
+  const units: readonly [number, string][] = [
+    [365 * 86_400, 'y'],
+    [86_400, 'd'],
+    [3_600, 'h'],
+    [60, 'min'],
+  ];
+
+  for (const [size, name] of units) {
+    if (seconds >= size) {
+      return `${Math.floor(seconds / size)} ${name}`;
+    }
+  }
+  return `${Math.floor(seconds)} s`;
+}
+
+const DURATION_UNITS: Readonly<Record<string, number>> = {
+  ms: 1,
+  s: 1_000,
+  sec: 1_000,
+  m: 60_000,
+  min: 60_000,
+  h: 3_600_000,
+  d: 86_400_000,
+};
+
+/**
+ * Parses a duration option such as `90s`, `5m`, `1.5h`, `2d` or `250ms` into
+ * milliseconds. A bare number is seconds. Throws UsageError naming the option.
+ */
+export function parseDuration(text: string, optionName: string): number {
+  const match = /^(\d+(?:\.\d+)?)\s*([a-z]*)$/i.exec(text.trim());
+  const unit = match?.[2]?.toLowerCase() || 's';
+  const scale = DURATION_UNITS[unit];
+
+  if (match === null || scale === undefined) {
+    throw new UsageError(`${optionName} must be a duration such as 30s, 5m, 2h or 1d, got "${text}"`, {
+      hint: `units: ms, s, m (or min), h, d; a bare number is seconds, e.g. ${optionName} 10m`,
+    });
+  }
+
+  return Math.round(Number(match[1]) * scale);
+}
+
+function floorDiv(dividend: bigint, divisor: bigint): bigint {
+  const quotient = dividend / divisor;
+  return dividend % divisor < 0n ? quotient - 1n : quotient;
+}

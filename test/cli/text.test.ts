@@ -1,0 +1,80 @@
+import { describe, expect, it } from 'vitest';
+
+import { formatBytes } from '../../src/cli/render/size.js';
+import { displayWidth, printable, quote, truncate } from '../../src/cli/render/text.js';
+
+describe('quote', () => {
+  it('uses single quotes for plain names', () => {
+    expect(quote('MomentumBot')).toBe("'MomentumBot'");
+  });
+
+  it('keeps surrounding spaces visible', () => {
+    expect(quote('MomentumBot ')).toBe("'MomentumBot '");
+  });
+
+  it('switches to JSON for quotes and control characters', () => {
+    expect(quote("it's")).toBe('"it\'s"');
+    expect(quote('a\nb')).toBe('"a\\nb"');
+  });
+});
+
+describe('printable', () => {
+  it('escapes newlines, tabs and ESC', () => {
+    expect(printable('a\nb\tc\u001b[31m')).toBe('a\\nb\\tc\\u001b[31m');
+  });
+
+  it('keeps non-ASCII text and surrogate pairs', () => {
+    expect(printable('Стратегия 🚀 中文')).toBe('Стратегия 🚀 中文');
+  });
+
+  it('escapes lone surrogates', () => {
+    expect(printable('x\ud83dy')).toBe('x\\ud83dy');
+    expect(printable('\ude80')).toBe('\\ude80');
+  });
+});
+
+describe('displayWidth', () => {
+  it('counts ASCII as one column each', () => {
+    expect(displayWidth('SPY 500P')).toBe(8);
+  });
+
+  it('counts CJK and emoji as two', () => {
+    expect(displayWidth('中文')).toBe(4);
+    expect(displayWidth('🚀')).toBe(2);
+    expect(displayWidth('💎🙌')).toBe(4);
+  });
+
+  it('counts a combining mark as zero', () => {
+    expect(displayWidth('e\u0301')).toBe(1);
+  });
+});
+
+describe('truncate', () => {
+  it('leaves short text alone', () => {
+    expect(truncate('abc', 3)).toBe('abc');
+  });
+
+  it('cuts to the width with an ellipsis', () => {
+    expect(truncate('abcdef', 4)).toBe('abc…');
+  });
+
+  it('never splits a surrogate pair or a wide character', () => {
+    expect(truncate('a🚀🚀🚀', 4)).toBe('a🚀…');
+    expect(truncate('中文中文', 4)).toBe('中…');
+  });
+});
+
+describe('formatBytes', () => {
+  const cases: [number, string][] = [
+    [0, '0 B'],
+    [1023, '1023 B'],
+    [1024, '1.0 KB'],
+    [1229, '1.2 KB'],
+    [20_480, '20 KB'],
+    [3.4 * 1024 * 1024, '3.4 MB'],
+  ];
+
+  it.each(cases)('formats %i bytes as %s', (bytes, expected) => {
+    expect(formatBytes(bytes)).toBe(expected);
+  });
+});

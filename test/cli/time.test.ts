@@ -1,0 +1,109 @@
+import { describe, expect, it } from 'vitest';
+
+import { isVarsctlError } from '../../src/errors.js';
+import { formatAge, formatIsoUtc, formatNewYork, formatSpan, millisFromMicros, parseDuration } from '../../src/cli/time.js';
+
+function micros(iso: string, extraMicros = 0): bigint {
+  return BigInt(Date.parse(iso)) * 1000n + BigInt(extraMicros);
+}
+
+describe('formatNewYork', () => {
+  it('shows winter time as EST', () => {
+    expect(formatNewYork(micros('2026-12-04T19:41:06.166Z', 707))).toBe('2026-12-04 14:41:06 EST');
+  });
+
+  it('shows summer time as EDT', () => {
+    expect(formatNewYork(micros('2025-07-01T13:30:00Z'))).toBe('2025-07-01 09:30:00 EDT');
+  });
+
+  it('keeps midnight as 00, not 24', () => {
+    expect(formatNewYork(micros('2025-01-02T05:00:00Z'))).toBe('2025-01-02 00:00:00 EST');
+  });
+
+  it('handles the hour repeated at the end of daylight saving', () => {
+    expect(formatNewYork(micros('2025-11-02T05:30:00Z'))).toBe('2025-11-02 01:30:00 EDT');
+    expect(formatNewYork(micros('2025-11-02T06:30:00Z'))).toBe('2025-11-02 01:30:00 EST');
+  });
+});
+
+describe('formatIsoUtc', () => {
+  it('keeps all six fraction digits', () => {
+    expect(formatIsoUtc(micros('2026-12-04T19:41:06.166Z', 707))).toBe('2026-12-04T19:41:06.166707Z');
+  });
+
+  it('pads a small fraction', () => {
+    expect(formatIsoUtc(micros('2025-01-02T00:00:00Z', 5))).toBe('2025-01-02T00:00:00.000005Z');
+  });
+
+  it('handles instants before 1970', () => {
+    expect(formatIsoUtc(-1n)).toBe('1969-12-31T23:59:59.999999Z');
+  });
+});
+
+describe('millisFromMicros', () => {
+  it('rounds down', () => {
+    expect(millisFromMicros(1_999n)).toBe(1);
+    expect(millisFromMicros(-1n)).toBe(-1);
+  });
+});
+
+describe('formatAge', () => {
+  const cases: [number, string][] = [
+    [0, 'just now'],
+    [0.4, 'just now'],
+    [1, '1 s ago'],
+    [59.9, '59 s ago'],
+    [60, '1 min ago'],
+    [3 * 60 + 20, '3 min ago'],
+    [3_599, '59 min ago'],
+    [3_600, '1 h ago'],
+    [23 * 3_600, '23 h ago'],
+    [2 * 86_400 + 5, '2 d ago'],
+    [364 * 86_400, '364 d ago'],
+    [800 * 86_400, '2 y ago'],
+    [-180, 'in 3 min'],
+  ];
+
+  it.each(cases)('formats %s seconds as %s', (seconds, expected) => {
+    expect(formatAge(seconds)).toBe(expected);
+  });
+});
+
+describe('formatSpan', () => {
+  it('uses the largest whole unit', () => {
+    expect(formatSpan(300)).toBe('5 min');
+    expect(formatSpan(90)).toBe('1 min');
+    expect(formatSpan(0.2)).toBe('0 s');
+  });
+});
+
+describe('parseDuration', () => {
+  const cases: [string, number][] = [
+    ['30', 30_000],
+    ['30s', 30_000],
+    ['5m', 300_000],
+    ['5min', 300_000],
+    ['1.5h', 5_400_000],
+    ['2d', 172_800_000],
+    ['250ms', 250],
+    [' 10 M ', 600_000],
+    ['0', 0],
+  ];
+
+  it.each(cases)('reads %j as %i ms', (text, expected) => {
+    expect(parseDuration(text, '--live-window')).toBe(expected);
+  });
+
+  it.each(['', 'soon', '-5m', '5 weeks', '1e3'])('rejects %j with exit 2', (text) => {
+    let caught: unknown;
+    try {
+      parseDuration(text, '--live-window');
+    } catch (error) {
+      caught = error;
+    }
+
+    expect(isVarsctlError(caught) && caught.exitCode).toBe(2);
+    expect((caught as Error).message).toContain('--live-window');
+    expect((caught as Error).message).toContain(`"${text}"`);
+  });
+});
