@@ -14,10 +14,13 @@ export type Dialect = 'postgresql' | 'sqlite';
  *   `YYYY-MM-DD HH:MM:SS.ffffff`.
  * - `epochMicros`: the instant, when the text can be read as one (naive values
  *   are New York wall time, as the bot's placeholder row writes them).
+ * - `dialect`: the database the text comes from, because its form depends on
+ *   it. Stores always set it; a restore treats a missing one as its own dialect.
  */
 export interface Timestamp {
   readonly text: string;
   readonly epochMicros: bigint | null;
+  readonly dialect?: Dialect;
 }
 
 export interface BackupRow {
@@ -69,7 +72,11 @@ export interface TableInfo {
   readonly warnings: readonly string[];
 }
 
-/** A row to write back from an export; `lastUpdated` converts across dialects. */
+/**
+ * A row to write back from an export. `lastUpdated` converts across dialects:
+ * SQLite to SQLite keeps the exact text, and every other pair writes the
+ * instant (`epochMicros`) in the target's own form.
+ */
 export interface RestoreRow {
   readonly id: string | null;
   readonly lastUpdated: Timestamp | null;
