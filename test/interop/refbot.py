@@ -29,7 +29,6 @@ import time
 import uuid
 from zoneinfo import ZoneInfo
 
-import pandas as pd
 import pytz
 from sqlalchemy import create_engine, inspect, text
 
@@ -174,6 +173,8 @@ class ReferenceBot:
             return "failed"
 
     def _create_table(self, now):
+        import pandas as pd  # slow to import and needed only here
+
         # pandas picks the column types, so they are exactly the bot's:
         # TEXT/TIMESTAMP in SQLite, text/timestamptz in PostgreSQL, and an
         # index on `id` because the frame's index is written as a column.
@@ -261,7 +262,6 @@ def vars_file_namespace():
         "UTC": datetime.timezone.utc,
         "ZoneInfo": ZoneInfo,
         "ToDictObj": ToDictObj,
-        "pd": pd,
         "math": math,
         "uuid": uuid,
     }
