@@ -1,0 +1,145 @@
+/**
+ * What the bot's loader (`load_variables_from_db`) makes of stored strings.
+ *
+ * The loader passes an `object_hook` to `json.loads`, so every JSON object,
+ * at the top, nested, or inside a list, has its string values looked at;
+ * strings that are list items and dict keys are never touched.
+ *
+ * - `current` rules (Lumibot 4.4.14 and later): a string matching
+ *   `^\d{4}-\d{2}-\d{2}T` goes to `datetime.fromisoformat` (a trailing `Z`
+ *   replaced by `+00:00` first) and one matching `^\d{4}-\d{2}-\d{2}$` to
+ *   `strptime('%Y-%m-%d').date()`; when that fails it stays a str.
+ * - `legacy` rules (before 4.4.14): any string containing `T` goes to
+ *   `datetime.fromisoformat`, else any containing `-` to
+ *   `strptime('%Y-%m-%d').date()`, and one failure aborts the whole load, so
+ *   the bot restores no variable at all.
+ */
+
+import { pythonDigitClass } from './python-digits.js';
+import { isPythonIsoDatetime, isPythonStrptimeDate } from './python-datetime.js';
+import type { Vars } from './vars.js';
+import type { VarValue } from './value.js';
+
+export type LoadRules = 'current' | 'legacy';
+
+/** What the loader turns a string value into; 'error' aborts a legacy load. */
+type StringOutcome = 'str' | 'date' | 'datetime' | 'error';
+
+// NOTE: these assume the loader uses Python's `re` with default flags, where
+// `\d` is any Unicode decimal digit and `$` also matches before a final
+// newline; ASCII-only patterns would differ only for non-ASCII digits.
+const DIGIT = pythonDigitClass();
+const DATETIME_PREFIX = new RegExp(`^${DIGIT}{4}-${DIGIT}{2}-${DIGIT}{2}T`, 'u');
+const DATE_ONLY = new RegExp(`^${DIGIT}{4}-${DIGIT}{2}-${DIGIT}{2}\\n?$`, 'u');
+
+function loadString(value: string, rules: LoadRules): StringOutcome {
+  if (rules === 'legacy') {
+    if (value.includes('T')) {
+      return isPythonIsoDatetime(value) ? 'datetime' : 'error';
+    }
+    if (value.includes('-')) {
+      return isPythonStrptimeDate(value) ? 'date' : 'error';
+    }
+    return 'str';
+  }
+
+  if (DATETIME_PREFIX.test(value)) {
+    const candidate = value.endsWith('Z') ? value.slice(0, -1) + '+00:00' : value;
+    return isPythonIsoDatetime(candidate) ? 'datetime' : 'str';
+  }
+  if (DATE_ONLY.test(value)) {
+    return isPythonStrptimeDate(value) ? 'date' : 'str';
+  }
+  return 'str';
+}
+
+/**
+ * The Python type name the bot holds after loading this value as a dict
+ * value: 'str', 'date', 'datetime', 'int', 'float', 'bool', 'NoneType',
+ * 'list' or 'dict'. Under legacy rules a string that aborts the load gives
+ * 'error'. Only the value itself is judged, not what a list or dict holds.
+ */
+export function loadedType(value: VarValue, rules: LoadRules = 'current'): string {
+  return value.type === 'str' ? loadString(value.value, rules) : value.type;
+}
+
+/** One string value the object_hook converts or fails on, with its path. */
+interface HookedString {
+  path: string;
+  value: string;
+  outcome: StringOutcome;
+}
+
+/**
+ * Every string the object_hook sees, in document order. Paths read like
+ * `open_orders[0].submitted_at`, with keys that are not identifiers quoted:
+ * `positions["SPY 2025-03-21 500P"].expiration`.
+ */
+function hookedStrings(vars: Vars, rules: LoadRules): HookedString[] {
+  const found: HookedString[] = [];
+
+  const visitDictEntry = (key: string, value: VarValue, parentPath: string): void => {
+    const path = appendKey(parentPath, key);
+    if (value.type === 'str') {
+      found.push({ path, value: value.value, outcome: loadString(value.value, rules) });
+    } else {
+      visitContainer(value, path);
+    }
+  };
+
+  const visitContainer = (value: VarValue, path: string): void => {
+    if (value.type === 'dict') {
+      for (const [key, item] of value.entries) visitDictEntry(key, item, path);
+    } else if (value.type === 'list') {
+      value.items.forEach((item, index) => visitContainer(item, `${path}[${index}]`));
+    }
+  };
+
+  for (const [key, value] of vars.entries()) {
+    visitDictEntry(key, value, '');
+  }
+
+  return found;
+}
+
+const IDENTIFIER = /^[A-Za-z_][A-Za-z0-9_]*$/;
+
+function appendKey(parentPath: string, key: string): string {
+  if (!IDENTIFIER.test(key)) {
+    return `${parentPath}[${JSON.stringify(key)}]`;
+  }
+  return parentPath === '' ? key : `${parentPath}.${key}`;
+}
+
+/**
+ * The string values that make a bot with these rules fail the whole load
+ * (only legacy rules fail; current rules always return an empty list).
+ */
+export function loadFailures(vars: Vars, rules: LoadRules): Array<{ path: string; value: string; reason: string }> {
+  return hookedStrings(vars, rules)
+    .filter((found) => found.outcome === 'error')
+    .map(({ path, value }) => ({ path, value, reason: failureReason(value) }));
+}
+
+function failureReason(value: string): string {
+  if (value.includes('T')) {
+    return "contains 'T', so a bot before Lumibot 4.4.14 passes it to datetime.fromisoformat, which rejects it";
+  }
+  return "contains '-', so a bot before Lumibot 4.4.14 passes it to strptime('%Y-%m-%d'), which rejects it";
+}
+
+/** The string values the bot loads back as a date or datetime instead of a str. */
+export function dateConversions(
+  vars: Vars,
+  rules: LoadRules = 'current',
+): Array<{ path: string; value: string; becomes: 'date' | 'datetime' }> {
+  const conversions: Array<{ path: string; value: string; becomes: 'date' | 'datetime' }> = [];
+
+  for (const { path, value, outcome } of hookedStrings(vars, rules)) {
+    if (outcome === 'date' || outcome === 'datetime') {
+      conversions.push({ path, value, becomes: outcome });
+    }
+  }
+
+  return conversions;
+}
