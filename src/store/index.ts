@@ -1,7 +1,13 @@
-// Placeholder signature; the repository layer replaces this module.
+import { UsageError } from '../errors.js';
+import { parseTableName } from './identifiers.js';
+import { PostgresStore } from './postgres/store.js';
+import { SqliteStore } from './sqlite/store.js';
 import type { Store } from './types.js';
+import { parseDatabaseUrl } from './url.js';
 
 export type * from './types.js';
+export { maskUrl } from './url.js';
+export { formatNewYork } from './timestamp.js';
 
 export interface OpenStoreOptions {
   url: string;
@@ -10,8 +16,32 @@ export interface OpenStoreOptions {
   /** Bounded wait for a locked SQLite file or a busy PostgreSQL lock. */
   lockTimeoutMs: number;
   onWarning?: (message: string) => void;
+  /** Directory a relative SQLite path is resolved against; the process's by default. */
+  cwd?: string;
+  /** Environment for libpq's PG* defaults; the process's by default. */
+  env?: NodeJS.ProcessEnv;
 }
 
-export function openStore(options: OpenStoreOptions): Promise<Store> {
-  throw new Error(`not implemented: ${options.table}`);
+/**
+ * Opens the backup table behind a database URL. The URL and table name are
+ * checked before any connection; a missing SQLite file is an error and is
+ * never created. PostgreSQL connects here, so a wrong URL fails at once.
+ */
+export async function openStore(options: OpenStoreOptions): Promise<Store> {
+  if (!Number.isInteger(options.lockTimeoutMs) || options.lockTimeoutMs < 0) {
+    throw new UsageError(`the lock timeout must be a whole number of milliseconds, got ${options.lockTimeoutMs}`, {
+      hint: 'for example --lock-timeout 5000',
+    });
+  }
+
+  const table = parseTableName(options.table);
+  const target = parseDatabaseUrl(options.url, { cwd: options.cwd ?? process.cwd(), env: options.env ?? process.env });
+  for (const warning of target.warnings) {
+    options.onWarning?.(warning);
+  }
+
+  if (target.dialect === 'sqlite') {
+    return SqliteStore.open({ target, table, lockTimeoutMs: options.lockTimeoutMs });
+  }
+  return PostgresStore.open({ target, table, lockTimeoutMs: options.lockTimeoutMs });
 }

@@ -1,0 +1,100 @@
+import { UsageError } from '../errors.js';
+
+/**
+ * Table names as a user gives them (`vars_backup`, `schema.table`, or quoted
+ * parts such as `"my.schema"."vars backup"`), and the one helper that quotes
+ * identifiers for SQL. Every name reaches SQL through `quoteIdentifier`, so
+ * quotes, semicolons and SQL fragments in a name stay data.
+ */
+
+export interface TableName {
+  /** The schema (PostgreSQL) or attached database (SQLite); undefined for the default. */
+  readonly schema: string | undefined;
+  readonly name: string;
+  /** As the user wrote it, for messages. */
+  readonly displayName: string;
+}
+
+/** Quotes an identifier for PostgreSQL and SQLite alike: `"name"`, inner quotes doubled. */
+export function quoteIdentifier(identifier: string): string {
+  return `"${identifier.replaceAll('"', '""')}"`;
+}
+
+/** Quotes a table name, schema-qualified when it has a schema. */
+export function quoteTableName(table: TableName): string {
+  const name = quoteIdentifier(table.name);
+  return table.schema === undefined ? name : `${quoteIdentifier(table.schema)}.${name}`;
+}
+
+/**
+ * Parses `--table`. Unquoted parts are taken exactly as written (no case
+ * folding), as SQLAlchemy quotes a name that is not all lower case. A dot
+ * outside double quotes separates schema and table.
+ */
+export function parseTableName(input: string): TableName {
+  const parts = splitParts(input);
+
+  if (parts.length > 2 || parts.some((part) => part.length === 0)) {
+    throw invalidTableName(input, 'expected "table" or "schema.table"');
+  }
+  if (parts.some((part) => part.includes('\0'))) {
+    throw invalidTableName(input, 'a name cannot contain a NUL character');
+  }
+
+  const [first = '', second] = parts;
+  return second === undefined
+    ? { schema: undefined, name: first, displayName: input }
+    : { schema: first, name: second, displayName: input };
+}
+
+/** Splits at dots outside double quotes; `""` inside quotes is one quote. */
+function splitParts(input: string): string[] {
+  const parts: string[] = [];
+  let current = '';
+  let index = 0;
+
+  while (index < input.length) {
+    const char = input[index] ?? '';
+
+    if (char === '"' && current.length === 0) {
+      const end = closingQuote(input, index);
+      current = input.slice(index + 1, end).replaceAll('""', '"');
+      index = end + 1;
+      if (index < input.length && input[index] !== '.') {
+        throw invalidTableName(input, 'a quoted part must be followed by a dot or the end');
+      }
+      continue;
+    }
+
+    if (char === '.') {
+      parts.push(current);
+      current = '';
+    } else {
+      current += char;
+    }
+    index += 1;
+  }
+
+  parts.push(current);
+  return parts;
+}
+
+function closingQuote(input: string, start: number): number {
+  let index = start + 1;
+  while (index < input.length) {
+    if (input[index] === '"') {
+      if (input[index + 1] !== '"') {
+        return index;
+      }
+      index += 1;
+    }
+    index += 1;
+  }
+  throw invalidTableName(input, 'a double quote is not closed');
+}
+
+function invalidTableName(input: string, reason: string): UsageError {
+  return new UsageError(`invalid table name "${input}": ${reason}`, {
+    hint: 'for example --table vars_backup or --table myschema.vars_backup; quote a part that contains a dot: --table \'"my.schema".vars_backup\'',
+  });
+}

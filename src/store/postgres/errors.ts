@@ -1,0 +1,141 @@
+import { NotFoundError, RuntimeFailure, UsageError, isVarsctlError } from '../../errors.js';
+import { scrubError, scrubbedMessage } from '../secrets.js';
+
+/**
+ * node-pg and Node errors as varsctl errors: one line naming the masked URL
+ * and what failed, a hint, and a cause whose text carries no password.
+ */
+
+export interface PostgresErrorContext {
+  /** What varsctl was doing: "connect", "list strategies". */
+  readonly action: string;
+  readonly displayUrl: string;
+  readonly secrets: readonly string[];
+  readonly lockTimeoutMs: number;
+  readonly connectTimeoutMs?: number;
+  readonly user?: string | undefined;
+  readonly database?: string | undefined;
+}
+
+// Node's TLS verification failures, by error code.
+const TLS_CODES = new Set([
+  'SELF_SIGNED_CERT_IN_CHAIN',
+  'DEPTH_ZERO_SELF_SIGNED_CERT',
+  'UNABLE_TO_VERIFY_LEAF_SIGNATURE',
+  'UNABLE_TO_GET_ISSUER_CERT_LOCALLY',
+  'CERT_HAS_EXPIRED',
+  'ERR_TLS_CERT_ALTNAME_INVALID',
+  'CERT_UNTRUSTED',
+  'ERR_SSL_WRONG_VERSION_NUMBER',
+]);
+
+export function postgresError(error: unknown, context: PostgresErrorContext): Error {
+  if (isVarsctlError(error)) {
+    return error;
+  }
+
+  const code = (error as { code?: unknown }).code;
+  const detail = scrubbedMessage(error, context.secrets);
+  const cause = scrubError(error, context.secrets);
+  const where = context.displayUrl;
+  const failed = `could not ${context.action} (${where})`;
+
+  switch (code) {
+    case 'ECONNREFUSED':
+      return new RuntimeFailure(`${failed}: connection refused`, {
+        hint: 'check that PostgreSQL is running and that host and port in the URL are right',
+        cause,
+      });
+    case 'ENOTFOUND':
+    case 'EAI_AGAIN':
+      return new RuntimeFailure(`${failed}: host name not found`, { hint: 'check the host name in the URL', cause });
+    case 'ENOENT':
+      return new RuntimeFailure(`${failed}: no PostgreSQL socket at that path`, {
+        hint: 'check host= in the URL, or give a host name and port',
+        cause,
+      });
+    case 'ETIMEDOUT':
+    case 'ECONNRESET':
+    case 'EHOSTUNREACH':
+    case 'ENETUNREACH':
+      return new RuntimeFailure(`${failed}: ${detail}`, { hint: 'check the network path to the server', cause });
+    case '28P01':
+      return new RuntimeFailure(`${failed}: password authentication failed for user "${context.user ?? ''}"`, {
+        hint: 'check the password; in a URL, write @ as %40, : as %3A and / as %2F',
+        cause,
+      });
+    case '28000':
+      return new RuntimeFailure(`${failed}: the server rejected the connection: ${detail}`, {
+        hint: 'check the user name, and whether the server requires TLS (sslmode=require)',
+        cause,
+      });
+    case '3D000':
+      return new NotFoundError(`${failed}: database "${context.database ?? ''}" does not exist`, {
+        hint: 'check the database name at the end of the URL',
+        cause,
+      });
+    case '3F000':
+      return new NotFoundError(`${failed}: ${detail}`, { hint: 'check the schema part of --table', cause });
+    case '42P01':
+      return new NotFoundError(`${failed}: ${detail}`, { hint: 'check --table and the database URL', cause });
+    case '42501':
+      return new RuntimeFailure(`${failed}: permission denied: ${detail}`, {
+        hint: 'use a database user with the privileges the bot has on the table',
+        cause,
+      });
+    case '55P03':
+      return new RuntimeFailure(
+        `${failed}: the rows are locked by another transaction (waited ${formatSeconds(context.lockTimeoutMs)})`,
+        { hint: 'retry when the bot is not writing, or wait longer with --lock-timeout (milliseconds)', cause },
+      );
+    case '57014':
+      return new RuntimeFailure(`${failed}: the statement was cancelled: ${detail}`, { hint: 'retry the command', cause });
+    case '22P02':
+      return new UsageError(`${failed}: ${detail}`, {
+        hint: 'a json or jsonb variables column cannot hold NaN or Infinity; change the column to text, as the bot creates it',
+        cause,
+      });
+    case '57P01':
+    case '57P02':
+    case '57P03':
+      return new RuntimeFailure(`${failed}: the server closed the connection: ${detail}`, {
+        hint: 'retry when the server is available',
+        cause,
+      });
+  }
+
+  if (typeof code === 'string' && TLS_CODES.has(code)) {
+    return new RuntimeFailure(`${failed}: TLS certificate check failed: ${detail}`, {
+      hint: 'check sslrootcert (the CA that signed the server certificate); sslmode=require encrypts without checking',
+      cause,
+    });
+  }
+  if (/does not support SSL/i.test(detail)) {
+    return new RuntimeFailure(`${failed}: the server does not support TLS`, {
+      hint: 'use sslmode=prefer or sslmode=disable, or enable ssl on the server',
+      cause,
+    });
+  }
+  if (/timeout/i.test(detail) && context.action === 'connect') {
+    return new RuntimeFailure(`${failed}: timed out after ${formatSeconds(context.connectTimeoutMs ?? 0)}`, {
+      hint: 'check host and port, or wait longer with connect_timeout=SECONDS in the URL',
+      cause,
+    });
+  }
+  if (/Connection terminated/i.test(detail)) {
+    return new RuntimeFailure(`${failed}: the connection was closed: ${detail}`, {
+      hint: 'check the server log, then retry',
+      cause,
+    });
+  }
+
+  return new RuntimeFailure(`${failed}: ${detail}`, {
+    hint: typeof code === 'string' ? `PostgreSQL error ${code}; run again with --verbose for details` : 'run again with --verbose for details',
+    cause,
+  });
+}
+
+function formatSeconds(milliseconds: number): string {
+  const seconds = milliseconds / 1000;
+  return `${Number.isInteger(seconds) ? seconds : seconds.toFixed(1)} s`;
+}

@@ -1,0 +1,367 @@
+import { randomUUID } from 'node:crypto';
+
+import type pg from 'pg';
+import Cursor from 'pg-cursor';
+
+import { NotFoundError } from '../../errors.js';
+import { quoteIdentifier, quoteTableName, type TableName } from '../identifiers.js';
+import { restoreTextForPostgres } from '../restore.js';
+import { buildTableInfo, requireBotColumns } from '../table.js';
+import { formatNewYorkWallText, formatUtcText, nowEpochMicros } from '../timestamp.js';
+import type {
+  BackupRow,
+  ColumnKind,
+  ExpectedRow,
+  RestoreRow,
+  Store,
+  StrategyRows,
+  StrategySummary,
+  SwapResult,
+  TableInfo,
+} from '../types.js';
+import { secretsOf, type PostgresTarget } from '../url.js';
+import { connect } from './connect.js';
+import { postgresError } from './errors.js';
+import { lastUpdatedText, rowColumns, toBackupRow, toTimestamp, type PostgresRow } from './rows.js';
+
+export interface PostgresStoreOptions {
+  readonly target: PostgresTarget;
+  readonly table: TableName;
+  readonly lockTimeoutMs: number;
+}
+
+// Rows fetched per round trip while streaming.
+const STREAM_BATCH_ROWS = 250;
+
+// Limits of one multi-row INSERT in a restore: rows, and bytes of variables.
+const INSERT_BATCH_ROWS = 500;
+const INSERT_BATCH_BYTES = 4 * 1024 * 1024;
+
+/**
+ * The backup table in PostgreSQL, through node-pg. Every value is bound as a
+ * parameter, every name goes through `quoteIdentifier`, and the only session
+ * settings are `SET LOCAL` equivalents inside transactions, so PgBouncer in
+ * transaction mode works.
+ */
+export class PostgresStore implements Store {
+  readonly dialect = 'postgresql' as const;
+  readonly displayUrl: string;
+  readonly tableName: string;
+
+  private readonly target: PostgresTarget;
+  private readonly table: TableName;
+  private readonly quotedTable: string;
+  private readonly lockTimeoutMs: number;
+  private client: pg.Client | undefined;
+
+  private constructor(client: pg.Client, options: PostgresStoreOptions) {
+    this.client = client;
+    this.target = options.target;
+    this.table = options.table;
+    this.quotedTable = quoteTableName(options.table);
+    this.displayUrl = options.target.displayUrl;
+    this.tableName = options.table.displayName;
+    this.lockTimeoutMs = options.lockTimeoutMs;
+  }
+
+  /** Connects once, so a wrong URL fails before any command starts its work. */
+  static async open(options: PostgresStoreOptions): Promise<PostgresStore> {
+    const client = await connect(options.target, { lockTimeoutMs: options.lockTimeoutMs });
+    return new PostgresStore(client, options);
+  }
+
+  async describeTable(): Promise<TableInfo | null> {
+    return this.run('read the table schema', (client) => this.describe(client));
+  }
+
+  async listSummaries(): Promise<StrategySummary[]> {
+    return this.run('list strategies', async (client) => {
+      const info = await this.requireTable(client);
+
+      // The row each strategy's loader picks: ORDER BY last_updated DESC, by
+      // instant, with NULL first as PostgreSQL sorts it under DESC.
+      const result = await client.query<PostgresRow & { row_count: string; variables_bytes: number | null }>(
+        `SELECT strategy_id, row_count, ${lastUpdatedText(info)} AS last_updated,
+                octet_length(variables) AS variables_bytes, variables
+         FROM (
+           SELECT strategy_id::text AS strategy_id, last_updated, variables::text AS variables,
+                  count(*) OVER (PARTITION BY strategy_id) AS row_count,
+                  row_number() OVER (PARTITION BY strategy_id ORDER BY last_updated DESC) AS position
+           FROM ${this.quotedTable}
+           WHERE strategy_id IS NOT NULL
+         ) AS ranked
+         WHERE position = 1
+         ORDER BY strategy_id`,
+      );
+
+      return result.rows.map((row) => ({
+        strategyId: row.strategy_id ?? '',
+        rowCount: Number(row.row_count),
+        lastUpdated: toTimestamp(row.last_updated),
+        variablesBytes: row.variables_bytes === null ? null : Number(row.variables_bytes),
+        variables: row.variables,
+      }));
+    });
+  }
+
+  async readStrategy(strategyId: string): Promise<StrategyRows | null> {
+    return this.run(`read strategy "${strategyId}"`, async (client) => {
+      const info = await this.requireTable(client);
+
+      // The subquery is the bot's own loader query, so ties resolve as the bot
+      // resolves them.
+      const result = await client.query<PostgresRow & { loaded: boolean }>(
+        `SELECT ${rowColumns(info)},
+                ctid = (SELECT ctid FROM ${this.quotedTable} WHERE strategy_id = $1
+                        ORDER BY last_updated DESC LIMIT 1) AS loaded
+         FROM ${this.quotedTable}
+         WHERE strategy_id = $1
+         ORDER BY last_updated DESC`,
+        [strategyId],
+      );
+
+      if (result.rows.length === 0) {
+        return null;
+      }
+      const loadedIndex = Math.max(
+        result.rows.findIndex((row) => row.loaded),
+        0,
+      );
+      return { strategyId, rows: result.rows.map(toBackupRow), loadedIndex };
+    });
+  }
+
+  async compareAndSwap(strategyId: string, expected: ExpectedRow, variables: string): Promise<SwapResult> {
+    return this.transaction<SwapResult>(`update strategy "${strategyId}"`, async (client) => {
+      const info = await this.requireTable(client);
+
+      // Lock every row of the strategy, then read the loaded row again: under
+      // READ COMMITTED this statement sees whatever committed before the lock.
+      await client.query(`SELECT 1 FROM ${this.quotedTable} WHERE strategy_id = $1 FOR UPDATE`, [strategyId]);
+      const current = await client.query<PostgresRow>(
+        `SELECT ${rowColumns(info)} FROM ${this.quotedTable} WHERE strategy_id = $1 ORDER BY last_updated DESC LIMIT 1`,
+        [strategyId],
+      );
+      const currentRow = current.rows[0] === undefined ? null : toBackupRow(current.rows[0]);
+
+      if (currentRow === null || !matchesExpected(currentRow, expected)) {
+        return { commit: false, result: { status: 'conflict', current: currentRow } };
+      }
+
+      const updated = await client.query<{ last_updated: string | null }>(
+        `UPDATE ${this.quotedTable} SET last_updated = $2, variables = $3 WHERE strategy_id = $1
+         RETURNING ${lastUpdatedText(info)} AS last_updated`,
+        [strategyId, nowText(info), variables],
+      );
+
+      const lastUpdated = toTimestamp(updated.rows[0]?.last_updated ?? '');
+      return { commit: true, result: { status: 'updated', rowsUpdated: updated.rowCount ?? 0, lastUpdated } };
+    });
+  }
+
+  async insertStrategy(strategyId: string, variables: string): Promise<BackupRow> {
+    return this.run(`insert strategy "${strategyId}"`, async (client) => {
+      const info = await this.requireTable(client);
+
+      const result = await client.query<PostgresRow>(
+        `INSERT INTO ${this.quotedTable} (id, last_updated, variables, strategy_id) VALUES ($1, $2, $3, $4)
+         RETURNING ${rowColumns(info)}`,
+        [randomUUID(), nowText(info), variables, strategyId],
+      );
+      return toBackupRow(result.rows[0] as PostgresRow);
+    });
+  }
+
+  async deleteStrategies(strategyIds: readonly string[]): Promise<number> {
+    return this.transaction('delete strategies', async (client) => {
+      await this.requireTable(client);
+
+      const result = await client.query(`DELETE FROM ${this.quotedTable} WHERE strategy_id = ANY($1::text[])`, [
+        [...strategyIds],
+      ]);
+      return { commit: true, result: result.rowCount ?? 0 };
+    });
+  }
+
+  async *streamRows(strategyIds?: readonly string[]): AsyncIterable<BackupRow> {
+    const info = await this.run('read rows', (client) => this.requireTable(client));
+
+    // A connection of its own, so the store stays usable while rows stream.
+    const client = await connect(this.target, { lockTimeoutMs: this.lockTimeoutMs });
+    const filter = strategyIds === undefined ? 'strategy_id IS NOT NULL' : 'strategy_id = ANY($1::text[])';
+    const values = strategyIds === undefined ? [] : [[...strategyIds]];
+    // NOTE: rows whose strategy_id is NULL are left out; the bot never loads them.
+    const cursor = client.query(
+      new Cursor<PostgresRow>(`SELECT ${rowColumns(info)} FROM ${this.quotedTable} WHERE ${filter}`, values),
+    );
+
+    try {
+      while (true) {
+        const batch = await this.guard('read rows', () => cursor.read(STREAM_BATCH_ROWS));
+        if (batch.length === 0) {
+          return;
+        }
+        for (const row of batch) {
+          yield toBackupRow(row);
+        }
+      }
+    } finally {
+      await cursor.close().catch(() => undefined);
+      await client.end().catch(() => undefined);
+    }
+  }
+
+  async replaceStrategies(strategyIds: readonly string[], rows: AsyncIterable<RestoreRow>): Promise<number> {
+    return this.transaction('restore strategies', async (client) => {
+      let info = await this.describe(client);
+      if (info === null) {
+        await this.createBotTable(client);
+        info = await this.requireTable(client);
+      }
+      requireBotColumns(info);
+      const lastUpdatedKind = info.columns.get('last_updated')?.kind ?? 'other';
+
+      await client.query(`DELETE FROM ${this.quotedTable} WHERE strategy_id = ANY($1::text[])`, [[...strategyIds]]);
+
+      let inserted = 0;
+      let batch: RestoreRow[] = [];
+      let batchBytes = 0;
+      for await (const row of rows) {
+        batch.push(row);
+        batchBytes += Buffer.byteLength(row.variables ?? '');
+        if (batch.length >= INSERT_BATCH_ROWS || batchBytes >= INSERT_BATCH_BYTES) {
+          inserted += await this.insertBatch(client, batch, lastUpdatedKind);
+          batch = [];
+          batchBytes = 0;
+        }
+      }
+      inserted += await this.insertBatch(client, batch, lastUpdatedKind);
+
+      return { commit: true, result: inserted };
+    });
+  }
+
+  async close(): Promise<void> {
+    const client = this.client;
+    this.client = undefined;
+    await client?.end().catch(() => undefined);
+  }
+
+  private async describe(client: pg.Client): Promise<TableInfo | null> {
+    const qualified = quoteTableName(this.table);
+
+    // to_regclass returns NULL for a missing table or schema instead of
+    // raising, and resolves an unqualified name through search_path as the
+    // bot's queries do.
+    const table = await client.query<{ oid: string | null; has_primary_key: boolean }>(
+      `SELECT to_regclass($1)::oid::text AS oid,
+              EXISTS (SELECT 1 FROM pg_index WHERE indrelid = to_regclass($1) AND indisprimary) AS has_primary_key`,
+      [qualified],
+    );
+    const found = table.rows[0];
+    if (found === undefined || found.oid === null) {
+      return null;
+    }
+
+    const columns = await client.query<{ name: string; declared_type: string }>(
+      `SELECT attname AS name, format_type(atttypid, atttypmod) AS declared_type
+       FROM pg_attribute
+       WHERE attrelid = $1::oid AND attnum > 0 AND NOT attisdropped
+       ORDER BY attnum`,
+      [found.oid],
+    );
+
+    const described = columns.rows.map((column) => ({ name: column.name, declaredType: column.declared_type }));
+    return buildTableInfo('postgresql', this.table.displayName, described, found.has_primary_key);
+  }
+
+  private async requireTable(client: pg.Client): Promise<TableInfo> {
+    const info = await this.describe(client);
+    if (info === null) {
+      throw new NotFoundError(`table ${this.table.displayName} not found in ${this.displayUrl}`, {
+        hint: 'check --table and the database URL; the bot creates vars_backup on its first backup',
+      });
+    }
+    requireBotColumns(info);
+    return info;
+  }
+
+  /** Creates the table as pandas `to_sql` creates it for the bot: no key, an index on id. */
+  private async createBotTable(client: pg.Client): Promise<void> {
+    const index = quoteIdentifier(`ix_${this.table.name}_id`);
+    await client.query(
+      `CREATE TABLE ${this.quotedTable} (\n\tid TEXT, \n\tlast_updated TIMESTAMP WITH TIME ZONE, \n\tvariables TEXT, \n\tstrategy_id TEXT\n)`,
+    );
+    await client.query(`CREATE INDEX ${index} ON ${this.quotedTable} (id)`);
+  }
+
+  private async insertBatch(client: pg.Client, rows: readonly RestoreRow[], lastUpdatedKind: ColumnKind): Promise<number> {
+    if (rows.length === 0) {
+      return 0;
+    }
+
+    const placeholders = rows.map((_, row) => `($${row * 4 + 1}, $${row * 4 + 2}, $${row * 4 + 3}, $${row * 4 + 4})`);
+    const values = rows.flatMap((row) => [row.id, restoreTextForPostgres(row, lastUpdatedKind), row.variables, row.strategyId]);
+    const result = await client.query(
+      `INSERT INTO ${this.quotedTable} (id, last_updated, variables, strategy_id) VALUES ${placeholders.join(', ')}`,
+      values,
+    );
+    return result.rowCount ?? 0;
+  }
+
+  /** Runs one step on the store's connection and turns driver errors into varsctl errors. */
+  private async run<T>(action: string, step: (client: pg.Client) => Promise<T>): Promise<T> {
+    const client = this.client;
+    if (client === undefined) {
+      throw new Error('the PostgreSQL store is closed');
+    }
+    return this.guard(action, () => step(client));
+  }
+
+  /**
+   * Runs a step in a transaction with a bounded wait for row locks. The step
+   * says whether to commit; anything thrown rolls back.
+   */
+  private async transaction<T>(action: string, step: (client: pg.Client) => Promise<{ commit: boolean; result: T }>): Promise<T> {
+    return this.run(action, async (client) => {
+      await client.query('BEGIN');
+      try {
+        // set_config(..., true) is SET LOCAL: it ends with the transaction.
+        // PostgreSQL reads 0 as "wait forever", so 0 becomes the shortest wait.
+        await client.query("SELECT set_config('lock_timeout', $1, true)", [`${Math.max(this.lockTimeoutMs, 1)}ms`]);
+        const outcome = await step(client);
+        await client.query(outcome.commit ? 'COMMIT' : 'ROLLBACK');
+        return outcome.result;
+      } catch (error) {
+        await client.query('ROLLBACK').catch(() => undefined);
+        throw error;
+      }
+    });
+  }
+
+  private async guard<T>(action: string, step: () => Promise<T>): Promise<T> {
+    try {
+      return await step();
+    } catch (error) {
+      throw postgresError(error, {
+        action,
+        displayUrl: this.displayUrl,
+        secrets: secretsOf(this.target),
+        lockTimeoutMs: this.lockTimeoutMs,
+        user: this.target.user,
+        database: this.target.database,
+      });
+    }
+  }
+}
+
+/** `last_updated` for now, in a form no session TimeZone can shift. */
+function nowText(info: TableInfo): string {
+  const now = nowEpochMicros();
+  return info.columns.get('last_updated')?.kind === 'timestamp' ? formatNewYorkWallText(now) : formatUtcText(now);
+}
+
+/** Compares as text at full precision, never through a Date. */
+function matchesExpected(current: BackupRow, expected: ExpectedRow): boolean {
+  return current.lastUpdated?.text === expected.lastUpdated?.text && current.variables === expected.variables;
+}

@@ -1,0 +1,51 @@
+import { CorruptDataError } from '../errors.js';
+import { formatBotSqliteText, formatNewYorkWallText, formatUtcText } from './timestamp.js';
+import type { ColumnKind, RestoreRow } from './types.js';
+
+/**
+ * `last_updated` of a restored row in the target's own form. A time stamp
+ * without a dialect is taken to come from the target's dialect.
+ */
+
+/** SQLite keeps SQLite text exactly; an instant from PostgreSQL becomes the bot's New York text. */
+export function restoreTextForSqlite(row: RestoreRow): string | null {
+  const timestamp = row.lastUpdated;
+  if (timestamp === null) {
+    return null;
+  }
+  if (timestamp.dialect === undefined || timestamp.dialect === 'sqlite' || timestamp.epochMicros === null) {
+    return timestamp.text;
+  }
+  return formatBotSqliteText(timestamp.epochMicros);
+}
+
+/**
+ * PostgreSQL gets the instant with an explicit offset, so the session's
+ * TimeZone cannot shift it. A timestamp without time zone column gets New
+ * York wall time, the reading varsctl applies to it.
+ */
+export function restoreTextForPostgres(row: RestoreRow, columnKind: ColumnKind): string | null {
+  const timestamp = row.lastUpdated;
+  if (timestamp === null) {
+    return null;
+  }
+
+  if (timestamp.epochMicros === null) {
+    if (/^[+-]?infinity$/i.test(timestamp.text) || (columnKind !== 'timestamptz' && columnKind !== 'timestamp')) {
+      return timestamp.text;
+    }
+    throw new CorruptDataError(
+      `last_updated "${timestamp.text}" of strategy "${row.strategyId}" is not a time, so PostgreSQL cannot store it`,
+      { hint: 'fix last_updated of that row in the export file, or restore into SQLite, which keeps any text' },
+    );
+  }
+
+  if (columnKind === 'timestamptz') {
+    return formatUtcText(timestamp.epochMicros);
+  }
+  if (columnKind === 'timestamp') {
+    return formatNewYorkWallText(timestamp.epochMicros);
+  }
+  // A hand-made text column keeps the text as it came.
+  return timestamp.text;
+}

@@ -1,0 +1,337 @@
+import { randomUUID } from 'node:crypto';
+import { existsSync, statSync } from 'node:fs';
+
+import Database from 'better-sqlite3';
+
+import { NotFoundError, RuntimeFailure } from '../../errors.js';
+import { quoteIdentifier, quoteTableName, type TableName } from '../identifiers.js';
+import { restoreTextForSqlite } from '../restore.js';
+import { buildTableInfo, requireBotColumns } from '../table.js';
+import { formatBotSqliteText, nowEpochMicros } from '../timestamp.js';
+import type {
+  BackupRow,
+  ExpectedRow,
+  RestoreRow,
+  Store,
+  StrategyRows,
+  StrategySummary,
+  SwapResult,
+  TableInfo,
+} from '../types.js';
+import type { SqliteTarget } from '../url.js';
+import { sqliteError } from './errors.js';
+import { toBackupRow, toTimestamp, type SqliteRow } from './rows.js';
+
+export interface SqliteStoreOptions {
+  readonly target: SqliteTarget;
+  readonly table: TableName;
+  readonly lockTimeoutMs: number;
+}
+
+const ROW_COLUMNS = 'id, last_updated, variables, strategy_id';
+
+// Rows written per INSERT statement inside a restore's transaction.
+const RESTORE_BATCH_ROWS = 200;
+
+/** The backup table in an SQLite file, through better-sqlite3. */
+export class SqliteStore implements Store {
+  readonly dialect = 'sqlite' as const;
+  readonly displayUrl: string;
+  readonly tableName: string;
+
+  private readonly db: Database.Database;
+  private readonly table: TableName;
+  private readonly quotedTable: string;
+  private readonly lockTimeoutMs: number;
+
+  private constructor(db: Database.Database, options: SqliteStoreOptions) {
+    this.db = db;
+    this.table = options.table;
+    this.quotedTable = quoteTableName(options.table);
+    this.displayUrl = options.target.displayUrl;
+    this.tableName = options.table.displayName;
+    this.lockTimeoutMs = options.lockTimeoutMs;
+  }
+
+  /** Opens an existing file; never creates one. */
+  static open(options: SqliteStoreOptions): SqliteStore {
+    const { file, displayUrl } = options.target;
+    if (!existsSync(file)) {
+      throw new NotFoundError(`SQLite database file not found: ${file} (from ${displayUrl})`, {
+        hint: 'check the path: sqlite:///name.db is relative to the current directory, sqlite:////abs/name.db is absolute',
+      });
+    }
+    if (statSync(file).isDirectory()) {
+      throw new NotFoundError(`${file} is a directory, not an SQLite database file (from ${displayUrl})`, {
+        hint: 'give the path of the database file itself',
+      });
+    }
+
+    try {
+      const db = new Database(file, { fileMustExist: true, timeout: options.lockTimeoutMs });
+      db.defaultSafeIntegers(true);
+      return new SqliteStore(db, options);
+    } catch (error) {
+      throw sqliteError(error, { action: `open ${file}`, displayUrl, lockTimeoutMs: options.lockTimeoutMs });
+    }
+  }
+
+  async describeTable(): Promise<TableInfo | null> {
+    return this.run('read the table schema', () => this.describe());
+  }
+
+  async listSummaries(): Promise<StrategySummary[]> {
+    return this.run('list strategies', () => {
+      this.requireTable();
+
+      // The row each strategy's loader picks: `ORDER BY last_updated DESC`, so
+      // SQLite's own text comparison, numbers below text, NULL last.
+      const rows = this.db
+        .prepare(
+          `WITH ranked AS (
+             SELECT rowid AS row_key, strategy_id,
+                    count(*) OVER (PARTITION BY strategy_id) AS row_count,
+                    row_number() OVER (PARTITION BY strategy_id ORDER BY last_updated DESC) AS position
+             FROM ${this.quotedTable}
+             WHERE strategy_id IS NOT NULL
+           )
+           SELECT ranked.strategy_id, ranked.row_count, backup.last_updated,
+                  length(CAST(backup.variables AS BLOB)) AS variables_bytes, backup.variables
+           FROM ranked JOIN ${this.quotedTable} AS backup ON backup.rowid = ranked.row_key
+           WHERE ranked.position = 1
+           ORDER BY ranked.strategy_id`,
+        )
+        .all() as (SqliteRow & { row_count: bigint; variables_bytes: bigint | null })[];
+
+      return rows.map((row) => ({
+        strategyId: String(row.strategy_id),
+        rowCount: Number(row.row_count),
+        lastUpdated: toTimestamp(row.last_updated),
+        variablesBytes: row.variables_bytes === null ? null : Number(row.variables_bytes),
+        variables: toBackupRow(row).variables,
+      }));
+    });
+  }
+
+  async readStrategy(strategyId: string): Promise<StrategyRows | null> {
+    return this.run(`read strategy "${strategyId}"`, () => {
+      this.requireTable();
+
+      // The subquery is the bot's own loader query, so ties and mixed types
+      // resolve exactly as the bot resolves them.
+      const rows = this.db
+        .prepare(
+          `SELECT ${ROW_COLUMNS},
+                  rowid = (SELECT rowid FROM ${this.quotedTable} WHERE strategy_id = @strategy
+                           ORDER BY last_updated DESC LIMIT 1) AS loaded
+           FROM ${this.quotedTable}
+           WHERE strategy_id = @strategy
+           ORDER BY last_updated DESC`,
+        )
+        .all({ strategy: strategyId }) as (SqliteRow & { loaded: bigint })[];
+
+      if (rows.length === 0) {
+        return null;
+      }
+      const loadedIndex = Math.max(
+        rows.findIndex((row) => row.loaded === 1n),
+        0,
+      );
+      return { strategyId, rows: rows.map(toBackupRow), loadedIndex };
+    });
+  }
+
+  async compareAndSwap(strategyId: string, expected: ExpectedRow, variables: string): Promise<SwapResult> {
+    return this.run(`update strategy "${strategyId}"`, () => {
+      this.requireTable();
+
+      const swap = this.db.transaction((): SwapResult => {
+        const current = this.loadedRow(strategyId);
+        if (current === null || !matchesExpected(current, expected)) {
+          return { status: 'conflict', current };
+        }
+
+        const lastUpdated = formatBotSqliteText(nowEpochMicros());
+        const result = this.db
+          .prepare(`UPDATE ${this.quotedTable} SET last_updated = ?, variables = ? WHERE strategy_id = ?`)
+          .run(lastUpdated, variables, strategyId);
+
+        return { status: 'updated', rowsUpdated: result.changes, lastUpdated: toTimestamp(lastUpdated) };
+      });
+
+      // BEGIN IMMEDIATE takes the write lock before the read, so no other
+      // writer can change the row between the check and the update.
+      return swap.immediate();
+    });
+  }
+
+  async insertStrategy(strategyId: string, variables: string): Promise<BackupRow> {
+    return this.run(`insert strategy "${strategyId}"`, () => {
+      this.requireTable();
+
+      const id = randomUUID();
+      const lastUpdated = formatBotSqliteText(nowEpochMicros());
+      this.db
+        .prepare(`INSERT INTO ${this.quotedTable} (${ROW_COLUMNS}) VALUES (?, ?, ?, ?)`)
+        .run(id, lastUpdated, variables, strategyId);
+
+      return { id, lastUpdated: toTimestamp(lastUpdated), variables, strategyId };
+    });
+  }
+
+  async deleteStrategies(strategyIds: readonly string[]): Promise<number> {
+    return this.run('delete strategies', () => {
+      this.requireTable();
+
+      const remove = this.db.transaction((): number => {
+        const statement = this.db.prepare(`DELETE FROM ${this.quotedTable} WHERE strategy_id = ?`);
+        let deleted = 0;
+        for (const strategyId of strategyIds) {
+          deleted += statement.run(strategyId).changes;
+        }
+        return deleted;
+      });
+      return remove.immediate();
+    });
+  }
+
+  async *streamRows(strategyIds?: readonly string[]): AsyncIterable<BackupRow> {
+    const rows = this.run('read rows', () => {
+      this.requireTable();
+
+      // Storage order needs no sort, so memory stays bounded for any table size.
+      // NOTE: rows whose strategy_id is NULL are left out; the bot never loads them.
+      const filter =
+        strategyIds === undefined
+          ? 'strategy_id IS NOT NULL'
+          : 'strategy_id IN (SELECT value FROM json_each(?))';
+      const statement = this.db.prepare(`SELECT ${ROW_COLUMNS} FROM ${this.quotedTable} WHERE ${filter} ORDER BY rowid`);
+      return strategyIds === undefined ? statement.iterate() : statement.iterate(JSON.stringify(strategyIds));
+    });
+
+    // NOTE: the connection is busy until the iteration ends, so calling
+    // another method of this store from inside the loop throws.
+    try {
+      while (true) {
+        const next = this.run('read rows', () => rows.next());
+        if (next.done === true) {
+          return;
+        }
+        yield toBackupRow(next.value as SqliteRow);
+      }
+    } finally {
+      rows.return?.();
+    }
+  }
+
+  async replaceStrategies(strategyIds: readonly string[], rows: AsyncIterable<RestoreRow>): Promise<number> {
+    this.run('start the restore transaction', () => this.db.exec('BEGIN IMMEDIATE'));
+
+    try {
+      this.run('prepare the table', () => {
+        if (this.describe() === null) {
+          this.createBotTable();
+        }
+        requireBotColumns(this.requireTable());
+
+        const remove = this.db.prepare(`DELETE FROM ${this.quotedTable} WHERE strategy_id = ?`);
+        for (const strategyId of strategyIds) {
+          remove.run(strategyId);
+        }
+      });
+
+      let inserted = 0;
+      let batch: RestoreRow[] = [];
+      for await (const row of rows) {
+        batch.push(row);
+        if (batch.length >= RESTORE_BATCH_ROWS) {
+          inserted += this.run('insert rows', () => this.insertBatch(batch));
+          batch = [];
+        }
+      }
+      inserted += this.run('insert rows', () => this.insertBatch(batch));
+
+      this.run('commit the restore', () => this.db.exec('COMMIT'));
+      return inserted;
+    } catch (error) {
+      if (this.db.inTransaction) {
+        this.db.exec('ROLLBACK');
+      }
+      throw error;
+    }
+  }
+
+  async close(): Promise<void> {
+    if (this.db.open) {
+      this.db.close();
+    }
+  }
+
+  private describe(): TableInfo | null {
+    const schema = this.table.schema ?? 'main';
+    const columns = this.db
+      .prepare('SELECT name, type, pk FROM pragma_table_info(?, ?) ORDER BY cid')
+      .all(this.table.name, schema) as { name: string; type: string; pk: bigint }[];
+
+    if (columns.length === 0) {
+      return null;
+    }
+
+    const described = columns.map((column) => ({ name: column.name, declaredType: column.type }));
+    const hasPrimaryKey = columns.some((column) => column.pk > 0n);
+    return buildTableInfo('sqlite', this.table.displayName, described, hasPrimaryKey);
+  }
+
+  private requireTable(): TableInfo {
+    const info = this.describe();
+    if (info === null) {
+      throw new NotFoundError(`table ${this.table.displayName} not found in ${this.displayUrl}`, {
+        hint: 'check --table and the database URL; the bot creates vars_backup on its first backup',
+      });
+    }
+    requireBotColumns(info);
+    return info;
+  }
+
+  private loadedRow(strategyId: string): BackupRow | null {
+    const row = this.db
+      .prepare(`SELECT ${ROW_COLUMNS} FROM ${this.quotedTable} WHERE strategy_id = ? ORDER BY last_updated DESC LIMIT 1`)
+      .get(strategyId) as SqliteRow | undefined;
+    return row === undefined ? null : toBackupRow(row);
+  }
+
+  /** Creates the table as pandas `to_sql` creates it for the bot: no key, an index on id. */
+  private createBotTable(): void {
+    const index = quoteIdentifier(`ix_${this.table.name}_id`);
+    const qualifiedIndex = this.table.schema === undefined ? index : `${quoteIdentifier(this.table.schema)}.${index}`;
+
+    this.db.exec(
+      `CREATE TABLE ${this.quotedTable} (\n\tid TEXT, \n\tlast_updated TIMESTAMP, \n\tvariables TEXT, \n\tstrategy_id TEXT\n)`,
+    );
+    this.db.exec(`CREATE INDEX ${qualifiedIndex} ON ${quoteIdentifier(this.table.name)} (id)`);
+  }
+
+  private insertBatch(rows: readonly RestoreRow[]): number {
+    if (rows.length === 0) {
+      return 0;
+    }
+
+    const placeholders = rows.map(() => '(?, ?, ?, ?)').join(', ');
+    const values = rows.flatMap((row) => [row.id, restoreTextForSqlite(row), row.variables, row.strategyId]);
+    return this.db.prepare(`INSERT INTO ${this.quotedTable} (${ROW_COLUMNS}) VALUES ${placeholders}`).run(...values).changes;
+  }
+
+  /** Runs a database step and turns driver errors into varsctl errors. */
+  private run<T>(action: string, step: () => T): T {
+    try {
+      return step();
+    } catch (error) {
+      throw sqliteError(error, { action, displayUrl: this.displayUrl, lockTimeoutMs: this.lockTimeoutMs });
+    }
+  }
+}
+
+/** Compares as stored text, never through a Date, so microseconds and offsets count. */
+function matchesExpected(current: BackupRow, expected: ExpectedRow): boolean {
+  return current.lastUpdated?.text === expected.lastUpdated?.text && current.variables === expected.variables;
+}

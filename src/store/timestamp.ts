@@ -1,0 +1,254 @@
+/**
+ * `last_updated` values as text and as instants (microseconds since the Unix
+ * epoch, as a bigint), independent of the process TZ and of any database
+ * session's TimeZone.
+ *
+ * Shapes read: the bot's SQLite text `YYYY-MM-DD HH:MM:SS[.ffffff]-05:00`, the
+ * placeholder row's offset-less New York wall time, ISO 8601 with a `T`,
+ * date-only texts, PostgreSQL text with a `+00` style offset, and epoch
+ * numbers that another tool left in SQLite.
+ */
+
+const NEW_YORK = 'America/New_York';
+
+const MICROS_PER_SECOND = 1_000_000n;
+const MICROS_PER_MILLI = 1_000n;
+
+// Date, optional time with up to 9 fraction digits, optional offset. A `T`
+// or a space separates date and time, as Python's fromisoformat accepts.
+const TIMESTAMP_PATTERN =
+  /^(\d{4})-(\d{2})-(\d{2})(?:[T ](\d{2}):(\d{2})(?::(\d{2})(?:[.,](\d{1,9}))?)?)? ?(Z|[+-]\d{2}(?::?\d{2}(?::?\d{2}(?:\.\d{1,6})?)?)?)?$/i;
+
+const newYorkParts = new Intl.DateTimeFormat('en-US', {
+  timeZone: NEW_YORK,
+  hourCycle: 'h23',
+  year: 'numeric',
+  month: '2-digit',
+  day: '2-digit',
+  hour: '2-digit',
+  minute: '2-digit',
+  second: '2-digit',
+  timeZoneName: 'short',
+});
+
+/** Returns the current instant with microsecond resolution. */
+export function nowEpochMicros(): bigint {
+  // timeOrigin + now() carries fractions of a millisecond; both are wall-clock
+  // anchored, and 2^53 microseconds is far beyond any current date.
+  const millis = performance.timeOrigin + performance.now();
+  return BigInt(Math.round(millis * 1000));
+}
+
+/**
+ * Reads a stored `last_updated` text as an instant. Naive texts are New York
+ * wall time, as the bot's placeholder row writes them. Returns null for text
+ * that is not a time (including PostgreSQL's `infinity`).
+ */
+export function parseTimestampText(text: string): bigint | null {
+  const match = TIMESTAMP_PATTERN.exec(text.trim());
+  if (match === null) {
+    return null;
+  }
+
+  const [, year, month, day, hour = '0', minute = '0', second = '0', fraction = '', offset] = match;
+  const wall = wallTimeMicros(Number(year), Number(month), Number(day), Number(hour), Number(minute), Number(second));
+  if (wall === null) {
+    return null;
+  }
+  const micros = BigInt(fraction.padEnd(6, '0').slice(0, 6) || '0');
+  const wallMicros = wall + micros;
+
+  if (offset === undefined) {
+    return newYorkWallToInstant(wallMicros);
+  }
+  return wallMicros - offsetMicros(offset);
+}
+
+/**
+ * Reads an epoch number that another tool stored in SQLite (REAL or
+ * INTEGER). The unit is guessed from the magnitude: seconds below 1e11,
+ * then milliseconds, microseconds, nanoseconds.
+ */
+// NOTE: the unit is a guess; seconds cover dates up to the year 5138, and
+// millisecond values cover 1973 onward, so real values are rarely ambiguous.
+export function parseEpochNumber(value: number | bigint): bigint | null {
+  if (typeof value === 'bigint') {
+    return scaleEpochInteger(value);
+  }
+  if (!Number.isFinite(value)) {
+    return null;
+  }
+
+  const magnitude = Math.abs(value);
+  if (magnitude < 1e11) {
+    return BigInt(Math.round(value * 1e6));
+  }
+  if (magnitude < 1e14) {
+    return BigInt(Math.round(value * 1e3));
+  }
+  if (magnitude < 1e17) {
+    return BigInt(Math.round(value));
+  }
+  return BigInt(Math.round(value / 1e3));
+}
+
+/**
+ * Formats an instant as the bot's SQLite text: New York wall time with its
+ * offset, `2026-12-04 14:41:06.946717-05:00`, without the fraction when the
+ * microseconds are 0 (Python's `datetime.isoformat(' ')`).
+ */
+export function formatBotSqliteText(epochMicros: bigint): string {
+  const wall = newYorkWall(epochMicros);
+  const offsetMinutes = Number((wall.wallMicros - epochMicros) / (60n * MICROS_PER_SECOND));
+  return `${formatWall(wall.wallMicros, 'auto')}${formatOffset(offsetMinutes)}`;
+}
+
+/** Formats an instant as New York wall time without an offset, with 6 fraction digits. */
+export function formatNewYorkWallText(epochMicros: bigint): string {
+  return formatWall(newYorkWall(epochMicros).wallMicros, 'always');
+}
+
+/**
+ * Formats an instant as UTC `YYYY-MM-DD HH:MM:SS.ffffff+00:00`, the text the
+ * PostgreSQL adapter reads a timestamptz as, and writes one with.
+ */
+export function formatUtcText(epochMicros: bigint): string {
+  return `${formatWall(epochMicros, 'always')}+00:00`;
+}
+
+/** Formats an instant for people: New York time to the second, `2026-12-04 14:41:06 EST`. */
+export function formatNewYork(epochMicros: bigint): string {
+  const wall = newYorkWall(epochMicros);
+  return `${formatWall(wall.wallMicros, 'never')} ${wall.zoneName}`;
+}
+
+/** UTC wall time of a calendar date and clock time, in microseconds; null for an invalid date. */
+function wallTimeMicros(year: number, month: number, day: number, hour: number, minute: number, second: number): bigint | null {
+  if (month < 1 || month > 12 || day < 1 || day > 31 || hour > 23 || minute > 59 || second > 59) {
+    return null;
+  }
+
+  const date = new Date(0);
+  date.setUTCFullYear(year, month - 1, day);
+  date.setUTCHours(hour, minute, second, 0);
+  if (date.getUTCDate() !== day) {
+    return null;
+  }
+  return BigInt(date.getTime()) * MICROS_PER_MILLI;
+}
+
+function offsetMicros(offset: string): bigint {
+  if (offset.toUpperCase() === 'Z') {
+    return 0n;
+  }
+
+  const sign = offset.startsWith('-') ? -1n : 1n;
+  const digits = offset.slice(1).replaceAll(':', '');
+  const [whole = '', fraction = ''] = digits.split('.');
+  const hours = BigInt(whole.slice(0, 2));
+  const minutes = BigInt(whole.slice(2, 4) || '0');
+  const seconds = BigInt(whole.slice(4, 6) || '0');
+  const micros = BigInt(fraction.padEnd(6, '0') || '0');
+
+  return sign * ((hours * 3600n + minutes * 60n + seconds) * MICROS_PER_SECOND + micros);
+}
+
+/**
+ * Turns New York wall time into an instant. Of two instants with the same
+ * wall time (the hour repeated when daylight saving time ends), the earlier
+ * one wins, as Python's `fold=0` does; a wall time skipped when it begins is
+ * read with the offset from before the change.
+ */
+function newYorkWallToInstant(wallMicros: bigint): bigint {
+  const guess = wallMicros - newYorkOffsetMicros(wallMicros);
+  const candidates = [guess - 3600n * MICROS_PER_SECOND, guess, guess + 3600n * MICROS_PER_SECOND];
+
+  for (const candidate of candidates) {
+    if (newYorkWall(candidate).wallMicros === wallMicros) {
+      return candidate;
+    }
+  }
+  const beforeChange = guess - 3n * 3600n * MICROS_PER_SECOND;
+  return wallMicros - newYorkOffsetMicros(beforeChange);
+}
+
+function newYorkOffsetMicros(epochMicros: bigint): bigint {
+  return newYorkWall(epochMicros).wallMicros - epochMicros;
+}
+
+interface NewYorkWall {
+  /** The New York wall time, written as if it were a UTC instant. */
+  readonly wallMicros: bigint;
+  /** `EST` or `EDT`. */
+  readonly zoneName: string;
+}
+
+function newYorkWall(epochMicros: bigint): NewYorkWall {
+  const millis = floorDiv(epochMicros, MICROS_PER_MILLI);
+  const subMilli = epochMicros - millis * MICROS_PER_MILLI;
+  const parts = new Map<string, string>();
+  for (const part of newYorkParts.formatToParts(new Date(Number(millis)))) {
+    parts.set(part.type, part.value);
+  }
+
+  const wholeSeconds = wallTimeMicros(
+    Number(parts.get('year')),
+    Number(parts.get('month')),
+    Number(parts.get('day')),
+    Number(parts.get('hour')),
+    Number(parts.get('minute')),
+    Number(parts.get('second')),
+  );
+  const millisOfSecond = BigInt(((Number(millis) % 1000) + 1000) % 1000) * MICROS_PER_MILLI;
+
+  return {
+    wallMicros: (wholeSeconds ?? 0n) + millisOfSecond + subMilli,
+    zoneName: parts.get('timeZoneName') ?? '',
+  };
+}
+
+/** Formats wall time written as a UTC instant; `fraction` says when to print microseconds. */
+function formatWall(wallMicros: bigint, fraction: 'always' | 'auto' | 'never'): string {
+  const seconds = floorDiv(wallMicros, MICROS_PER_SECOND);
+  const micros = wallMicros - seconds * MICROS_PER_SECOND;
+  const date = new Date(Number(seconds) * 1000);
+
+  const year = String(date.getUTCFullYear()).padStart(4, '0');
+  const text =
+    `${year}-${pad2(date.getUTCMonth() + 1)}-${pad2(date.getUTCDate())} ` +
+    `${pad2(date.getUTCHours())}:${pad2(date.getUTCMinutes())}:${pad2(date.getUTCSeconds())}`;
+
+  if (fraction === 'never' || (fraction === 'auto' && micros === 0n)) {
+    return text;
+  }
+  return `${text}.${micros.toString().padStart(6, '0')}`;
+}
+
+function formatOffset(offsetMinutes: number): string {
+  const sign = offsetMinutes < 0 ? '-' : '+';
+  const magnitude = Math.abs(offsetMinutes);
+  return `${sign}${pad2(Math.floor(magnitude / 60))}:${pad2(magnitude % 60)}`;
+}
+
+function scaleEpochInteger(value: bigint): bigint {
+  const magnitude = value < 0n ? -value : value;
+  if (magnitude < 100_000_000_000n) {
+    return value * MICROS_PER_SECOND;
+  }
+  if (magnitude < 100_000_000_000_000n) {
+    return value * MICROS_PER_MILLI;
+  }
+  if (magnitude < 100_000_000_000_000_000n) {
+    return value;
+  }
+  return value / 1000n;
+}
+
+function pad2(value: number): string {
+  return String(value).padStart(2, '0');
+}
+
+function floorDiv(dividend: bigint, divisor: bigint): bigint {
+  const quotient = dividend / divisor;
+  return dividend % divisor < 0n ? quotient - 1n : quotient;
+}

@@ -1,0 +1,137 @@
+import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+
+import { ConflictError, NotFoundError } from '../../src/errors.js';
+import { openStore, type RestoreRow, type Store } from '../../src/store/index.js';
+import { DIALECTS, createBotTable, createTestDatabase, insertRow, type TestDatabase } from '../support/db.js';
+
+const UUID4 = /^[0-9a-f]{8}-[0-9a-f]{4}-4[0-9a-f]{3}-[89ab][0-9a-f]{3}-[0-9a-f]{12}$/;
+
+describe.each(DIALECTS)('store operations (%s)', (dialect) => {
+  let db: TestDatabase;
+  let store: Store;
+
+  beforeEach(async () => {
+    db = await createTestDatabase(dialect);
+    await createBotTable(db);
+    store = await openStore({ url: db.url, table: 'vars_backup', lockTimeoutMs: 2000 });
+  });
+
+  afterEach(async () => {
+    await store.close();
+    await db.close();
+  });
+
+  it('lists the placeholder row', async () => {
+    const summaries = await store.listSummaries();
+    expect(summaries.map((summary) => summary.strategyId)).toEqual(['INITIAL VALUE']);
+    expect(summaries[0]?.variables).toBe('INITIAL VALUE');
+    expect(summaries[0]?.variablesBytes).toBe(13);
+    expect(summaries[0]?.rowCount).toBe(1);
+  });
+
+  it('inserts a strategy as the bot does', async () => {
+    const row = await store.insertStrategy('Momentum', '{"a": 1}');
+    expect(row.id).toMatch(UUID4);
+    expect(row.variables).toBe('{"a": 1}');
+
+    const read = await store.readStrategy('Momentum');
+    expect(read?.rows).toHaveLength(1);
+    expect(read?.rows[0]?.lastUpdated?.text).toBe(row.lastUpdated?.text);
+    if (dialect === 'sqlite') {
+      expect(row.lastUpdated?.text).toMatch(/^\d{4}-\d{2}-\d{2} \d{2}:\d{2}:\d{2}(\.\d{6})?-0[45]:00$/);
+    } else {
+      expect(row.lastUpdated?.text).toMatch(/^\d{4}-\d{2}-\d{2} \d{2}:\d{2}:\d{2}\.\d{6}\+00:00$/);
+    }
+    const age = BigInt(Date.now()) * 1000n - (row.lastUpdated?.epochMicros ?? 0n);
+    expect(Number(age)).toBeLessThan(60_000_000);
+  });
+
+  it('swaps when the row is unchanged', async () => {
+    await insertRow(db, { id: 'r1', last_updated: '2025-01-02 09:30:00.5-05:00', variables: '{"a": 1}', strategy_id: 'S' });
+    await insertRow(db, { id: 'r2', last_updated: '2025-01-01 09:30:00-05:00', variables: '{"a": 0}', strategy_id: 'S' });
+    const before = await store.readStrategy('S');
+    const loaded = before?.rows[before.loadedIndex];
+    expect(loaded?.id).toBe('r1');
+
+    const result = await store.compareAndSwap('S', { lastUpdated: loaded?.lastUpdated ?? null, variables: loaded?.variables ?? null }, '{"a": 2}');
+    expect(result.status).toBe('updated');
+    expect(result.status === 'updated' ? result.rowsUpdated : 0).toBe(2);
+
+    const after = await store.readStrategy('S');
+    expect(after?.rows.map((row) => row.variables)).toEqual(['{"a": 2}', '{"a": 2}']);
+    expect(after?.rows[0]?.lastUpdated?.text).toBe(after?.rows[1]?.lastUpdated?.text);
+  });
+
+  it('reports a conflict when another writer changed the row', async () => {
+    await insertRow(db, { id: 'r1', last_updated: '2025-01-02 09:30:00-05:00', variables: '{"a": 1}', strategy_id: 'S' });
+    const before = await store.readStrategy('S');
+    const loaded = before?.rows[0];
+
+    await db.query("UPDATE vars_backup SET variables = '{\"a\": 5}' WHERE strategy_id = 'S'");
+    const result = await store.compareAndSwap('S', { lastUpdated: loaded?.lastUpdated ?? null, variables: loaded?.variables ?? null }, '{"a": 2}');
+
+    expect(result.status).toBe('conflict');
+    expect(result.status === 'conflict' ? result.current?.variables : null).toBe('{"a": 5}');
+    const rows = await db.query("SELECT variables FROM vars_backup WHERE strategy_id = 'S'");
+    expect(rows).toEqual([{ variables: '{"a": 5}' }]);
+  });
+
+  it('deletes strategies', async () => {
+    await insertRow(db, { id: 'r1', last_updated: '2025-01-02 09:30:00-05:00', variables: '{}', strategy_id: 'A' });
+    await insertRow(db, { id: 'r2', last_updated: '2025-01-02 09:30:00-05:00', variables: '{}', strategy_id: 'A' });
+    await insertRow(db, { id: 'r3', last_updated: '2025-01-02 09:30:00-05:00', variables: '{}', strategy_id: 'B' });
+
+    expect(await store.deleteStrategies(['A', 'missing'])).toBe(2);
+    const left = await store.listSummaries();
+    expect(left.map((summary) => summary.strategyId)).toEqual(['B', 'INITIAL VALUE']);
+  });
+
+  it('streams rows of named strategies', async () => {
+    await insertRow(db, { id: 'r1', last_updated: '2025-01-02 09:30:00-05:00', variables: '{}', strategy_id: 'A' });
+    await insertRow(db, { id: 'r3', last_updated: null, variables: null, strategy_id: 'B' });
+
+    const rows = [];
+    for await (const row of store.streamRows(['B'])) {
+      rows.push(row);
+    }
+    expect(rows).toEqual([{ id: 'r3', lastUpdated: null, variables: null, strategyId: 'B' }]);
+  });
+
+  it('replaces strategies in one transaction', async () => {
+    await insertRow(db, { id: 'old', last_updated: '2025-01-02 09:30:00-05:00', variables: '{"old": 1}', strategy_id: 'A' });
+    const rows: RestoreRow[] = [
+      { id: 'n1', lastUpdated: { text: '2025-01-03 10:00:00-05:00', epochMicros: 1_735_916_400_000_000n, dialect: 'sqlite' }, variables: '{"new": 1}', strategyId: 'A' },
+    ];
+    async function* source() {
+      yield* rows;
+    }
+
+    expect(await store.replaceStrategies(['A'], source())).toBe(1);
+    const read = await store.readStrategy('A');
+    expect(read?.rows.map((row) => row.id)).toEqual(['n1']);
+    expect(read?.rows[0]?.lastUpdated?.epochMicros).toBe(1_735_916_400_000_000n);
+  });
+
+  it('rolls back a failed replace', async () => {
+    await insertRow(db, { id: 'old', last_updated: '2025-01-02 09:30:00-05:00', variables: '{"old": 1}', strategy_id: 'A' });
+    async function* source(): AsyncIterable<RestoreRow> {
+      yield { id: 'n1', lastUpdated: null, variables: '{"new": 1}', strategyId: 'A' };
+      throw new Error('export file damaged');
+    }
+
+    await expect(store.replaceStrategies(['A'], source())).rejects.toThrow('export file damaged');
+    const read = await store.readStrategy('A');
+    expect(read?.rows.map((row) => row.id)).toEqual(['old']);
+  });
+
+  it('raises NotFoundError for a missing table', async () => {
+    const other = await openStore({ url: db.url, table: 'nope', lockTimeoutMs: 1000 });
+    try {
+      await expect(other.listSummaries()).rejects.toBeInstanceOf(NotFoundError);
+      expect(await other.describeTable()).toBeNull();
+    } finally {
+      await other.close();
+    }
+    expect(ConflictError).toBeDefined();
+  });
+});

@@ -1,0 +1,125 @@
+import { describe, expect, it } from 'vitest';
+
+import {
+  formatBotSqliteText,
+  formatNewYork,
+  formatNewYorkWallText,
+  formatUtcText,
+  nowEpochMicros,
+  parseEpochNumber,
+  parseTimestampText,
+} from '../../src/store/timestamp.js';
+
+// 2026-12-04 19:41:06.946717 UTC, a bot row from the SQLite fixture.
+const FIXTURE_INSTANT = 1_796_413_266_946_717n;
+
+describe('parseTimestampText', () => {
+  it.each([
+    ['2026-12-04 14:41:06.946717-05:00', FIXTURE_INSTANT],
+    ['2026-12-04T14:41:06.946717-05:00', FIXTURE_INSTANT],
+    ['2026-12-04 19:41:06.946717+00:00', FIXTURE_INSTANT],
+    ['2026-12-04 19:41:06.946717+00', FIXTURE_INSTANT],
+    ['2026-12-04T19:41:06.946717Z', FIXTURE_INSTANT],
+    ['2026-12-04 14:41:06.946717', FIXTURE_INSTANT],
+    ['2026-12-04 14:41:06.946717999', FIXTURE_INSTANT],
+    ['2026-12-04 14:41:06-05:00', FIXTURE_INSTANT - 946_717n],
+    ['2026-12-04 09:41:06.946717-1000', FIXTURE_INSTANT],
+  ])('reads %s', (text, expected) => {
+    expect(parseTimestampText(text)).toBe(expected);
+  });
+
+  it('reads daylight saving time offsets', () => {
+    expect(parseTimestampText('2025-07-01 12:00:00-04:00')).toBe(parseTimestampText('2025-07-01T16:00:00Z'));
+  });
+
+  it('reads naive text as New York wall time in summer', () => {
+    expect(parseTimestampText('2025-07-01 12:00:00')).toBe(parseTimestampText('2025-07-01 16:00:00+00:00'));
+  });
+
+  it('reads date-only text as New York midnight', () => {
+    expect(parseTimestampText('2099-01-01')).toBe(parseTimestampText('2099-01-01 05:00:00+00:00'));
+  });
+
+  it('reads the repeated hour as its first occurrence', () => {
+    expect(parseTimestampText('2025-11-02 01:30:00')).toBe(parseTimestampText('2025-11-02 01:30:00-04:00'));
+  });
+
+  it('reads a skipped hour with the offset before the change', () => {
+    expect(parseTimestampText('2025-03-09 02:30:00')).toBe(parseTimestampText('2025-03-09 02:30:00-05:00'));
+  });
+
+  it('reads the LMT offset with minutes', () => {
+    expect(parseTimestampText('2025-03-14T09:30:00-04:56')).toBe(parseTimestampText('2025-03-14T14:26:00Z'));
+  });
+
+  it.each(['infinity', '', 'INITIAL VALUE', '2025-02-30 00:00:00', '2025-13-01', '20250102', '2025-01-02 25:00:00'])(
+    'returns null for %j',
+    (text) => {
+      expect(parseTimestampText(text)).toBeNull();
+    },
+  );
+});
+
+describe('parseEpochNumber', () => {
+  it.each([
+    [1_796_413_266.946717, FIXTURE_INSTANT],
+    [1_796_413_266_946, FIXTURE_INSTANT - 717n],
+    [1_796_413_266n, FIXTURE_INSTANT - 946_717n],
+    [1_796_413_266_946_717n, FIXTURE_INSTANT],
+    [1_796_413_266_946_717_000n, FIXTURE_INSTANT],
+  ])('reads %s', (value, expected) => {
+    expect(parseEpochNumber(value)).toBe(expected);
+  });
+
+  it('returns null for NaN', () => {
+    expect(parseEpochNumber(Number.NaN)).toBeNull();
+  });
+});
+
+describe('formatters', () => {
+  it('formats the bot SQLite text in winter', () => {
+    expect(formatBotSqliteText(FIXTURE_INSTANT)).toBe('2026-12-04 14:41:06.946717-05:00');
+  });
+
+  it('formats the bot SQLite text in summer', () => {
+    const instant = parseTimestampText('2025-07-01T16:00:00.000001Z') ?? 0n;
+    expect(formatBotSqliteText(instant)).toBe('2025-07-01 12:00:00.000001-04:00');
+  });
+
+  it('leaves out a zero fraction', () => {
+    expect(formatBotSqliteText(FIXTURE_INSTANT - 946_717n)).toBe('2026-12-04 14:41:06-05:00');
+  });
+
+  it('formats UTC text with six digits', () => {
+    expect(formatUtcText(FIXTURE_INSTANT - 946_717n)).toBe('2026-12-04 19:41:06.000000+00:00');
+  });
+
+  it('formats New York wall text', () => {
+    expect(formatNewYorkWallText(FIXTURE_INSTANT)).toBe('2026-12-04 14:41:06.946717');
+  });
+
+  it('formats for display', () => {
+    expect(formatNewYork(FIXTURE_INSTANT)).toBe('2026-12-04 14:41:06 EST');
+  });
+
+  it('formats instants before 1970', () => {
+    const instant = parseTimestampText('1969-12-31 23:59:59.5+00:00') ?? 0n;
+    expect(formatUtcText(instant)).toBe('1969-12-31 23:59:59.500000+00:00');
+  });
+
+  it('round-trips every hour of a DST year', () => {
+    const start = parseTimestampText('2025-01-01 00:00:00.123456+00:00') ?? 0n;
+    for (let hour = 0n; hour < 365n * 24n; hour += 1n) {
+      const instant = start + hour * 3_600_000_000n;
+      expect(parseTimestampText(formatBotSqliteText(instant))).toBe(instant);
+    }
+  });
+});
+
+describe('nowEpochMicros', () => {
+  it('is close to Date.now with microseconds', () => {
+    const now = nowEpochMicros();
+    const difference = Number(now / 1000n) - Date.now();
+    expect(Math.abs(difference)).toBeLessThan(1000);
+  });
+});
