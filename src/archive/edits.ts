@@ -1,0 +1,38 @@
+import { CorruptDataError } from '../errors.js';
+import { Vars, VarsParseError } from '../vars/index.js';
+import type { ArchiveRow } from './format.js';
+
+/** The strategy_id and `variables` of the row the bot writes when it creates the table. */
+export const PLACEHOLDER = 'INITIAL VALUE';
+
+/**
+ * Checks a row that a person changed after the export: its `variables` must
+ * be a text the bot can load (a JSON object in the bot's dialect), so a
+ * hand edit cannot leave a strategy that silently restores nothing. The
+ * placeholder row may keep its placeholder text.
+ */
+export function checkEditedRow(row: ArchiveRow, lineNumber: number, fileName: string): void {
+  const where = `line ${lineNumber} of ${fileName} (strategy ${JSON.stringify(row.strategyId)}) was edited`;
+
+  if (row.variables === null) {
+    throw new CorruptDataError(`${where} and its variables is null, which the bot cannot load`, {
+      hint: 'put the variables back as a JSON object text, such as "{\\"iteration_count\\": 4}"',
+    });
+  }
+
+  if (row.strategyId === PLACEHOLDER && row.variables === PLACEHOLDER) {
+    return;
+  }
+
+  try {
+    Vars.parse(row.variables);
+  } catch (error) {
+    if (!(error instanceof VarsParseError)) {
+      throw error;
+    }
+    throw new CorruptDataError(`${where} and its variables is not a text the bot can load: ${error.message}`, {
+      hint: 'fix the variables text in the file (a JSON object in the bot\'s dialect, NaN allowed), then restore again',
+      cause: error,
+    });
+  }
+}

@@ -1,0 +1,108 @@
+import { createHash } from 'node:crypto';
+
+import type { ArchiveHeader, ArchiveRow, ArchiveTimestamp, ArchiveTrailer } from './format.js';
+import { loadsBefore } from './load-order.js';
+import { readArchive } from './reader.js';
+
+/** An export file that can be read more than once: a path, or standard input spooled to a temporary file. */
+export interface ArchiveInput {
+  /** The file as messages name it. */
+  readonly name: string;
+  open(): AsyncIterable<Uint8Array>;
+}
+
+/** One strategy's rows in a verified export, summarised. */
+export interface ArchiveStrategy {
+  readonly strategyId: string;
+  readonly rows: number;
+  /** Line of the row the bot would load among this strategy's rows. */
+  readonly loadedLine: number;
+  readonly loadedLastUpdated: ArchiveTimestamp | null;
+  /** SHA-256 of the loaded row's `variables`, to compare with a database row without keeping the text. */
+  readonly loadedVariablesDigest: string;
+  /** True when any of its rows was edited after the export. */
+  readonly edited: boolean;
+}
+
+export interface EditedRow {
+  readonly line: number;
+  readonly strategyId: string;
+  readonly id: string | null;
+}
+
+/** The result of reading a whole export once: everything needed to plan a restore, without the texts. */
+export interface ArchiveManifest {
+  readonly header: ArchiveHeader;
+  readonly trailer: ArchiveTrailer;
+  /** False only with accept-edits, when the file changed after the export. */
+  readonly checksumMatches: boolean;
+  readonly rows: number;
+  /** In the order of their first row in the file. */
+  readonly strategies: ReadonlyMap<string, ArchiveStrategy>;
+  readonly editedRows: readonly EditedRow[];
+}
+
+/**
+ * Reads and verifies a whole export without keeping any `variables` text,
+ * so memory grows with the number of strategies, not with the file's size.
+ * Throws CorruptDataError for any damage, before a caller writes anything.
+ */
+export async function verifyArchive(input: ArchiveInput, options: { acceptEdits: boolean }): Promise<ArchiveManifest> {
+  const strategies = new Map<string, ArchiveStrategy>();
+  const editedRows: EditedRow[] = [];
+  let header: ArchiveHeader | undefined;
+  let rows = 0;
+
+  for await (const entry of readArchive(input.open(), { name: input.name, acceptEdits: options.acceptEdits })) {
+    if (entry.kind === 'header') {
+      header = entry.header;
+      continue;
+    }
+
+    if (entry.kind === 'row') {
+      rows += 1;
+      strategies.set(entry.row.strategyId, addRow(strategies.get(entry.row.strategyId), entry.row, entry.line, entry.edited));
+      if (entry.edited) {
+        editedRows.push({ line: entry.line, strategyId: entry.row.strategyId, id: entry.row.id });
+      }
+      continue;
+    }
+
+    if (header === undefined) {
+      throw new Error('readArchive ended before its header');
+    }
+    return { header, trailer: entry.trailer, checksumMatches: entry.checksumMatches, rows, strategies, editedRows };
+  }
+
+  throw new Error('readArchive ended without its end entry');
+}
+
+/** SHA-256 of a `variables` text, or of the marker `null` for SQL NULL. */
+export function variablesDigest(variables: string | null): string {
+  const hash = createHash('sha256');
+  hash.update(variables === null ? 'null' : `text:${variables}`, 'utf8');
+  return hash.digest('hex');
+}
+
+function addRow(previous: ArchiveStrategy | undefined, row: ArchiveRow, line: number, edited: boolean): ArchiveStrategy {
+  if (previous === undefined) {
+    return {
+      strategyId: row.strategyId,
+      rows: 1,
+      loadedLine: line,
+      loadedLastUpdated: row.lastUpdated,
+      loadedVariablesDigest: variablesDigest(row.variables),
+      edited,
+    };
+  }
+
+  const loaded = loadsBefore(row.lastUpdated, previous.loadedLastUpdated);
+  return {
+    strategyId: row.strategyId,
+    rows: previous.rows + 1,
+    loadedLine: loaded ? line : previous.loadedLine,
+    loadedLastUpdated: loaded ? row.lastUpdated : previous.loadedLastUpdated,
+    loadedVariablesDigest: loaded ? variablesDigest(row.variables) : previous.loadedVariablesDigest,
+    edited: previous.edited || edited,
+  };
+}
