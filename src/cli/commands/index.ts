@@ -1,6 +1,16 @@
 import type { Command } from 'commander';
 
+import { registerDemo } from './demo.js';
+import { registerList } from './list.js';
+import { registerSet } from './set.js';
+import { registerShow } from './show.js';
+
 /** Each command module adds its subcommand to the program and returns it. */
 export type RegisterCommand = (program: Command) => Command;
 
-export const COMMANDS: readonly RegisterCommand[] = [];
+export const COMMANDS: readonly RegisterCommand[] = [
+  registerList,
+  registerShow,
+  registerSet,
+  registerDemo,
+];

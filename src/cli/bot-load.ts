@@ -1,0 +1,70 @@
+import type { Vars, VarValue } from '../vars/index.js';
+import { printable, truncate } from './render/text.js';
+
+/** How the bot's loader will treat the strings of one value, as warnings and as a type label. */
+
+/**
+ * Warnings for a value about to be set: strings the current bot turns into
+ * a date or datetime on load, and strings that make bots before Lumibot
+ * 4.4.14 fail the whole load (so they restore no variable at all).
+ */
+export async function valueWarnings(key: string, value: VarValue): Promise<string[]> {
+  const { Vars, dateConversions, loadFailures } = await import('../vars/index.js');
+  const vars = Vars.empty();
+  vars.set(key, value);
+
+  const warnings: string[] = [];
+  for (const conversion of dateConversions(vars, 'current')) {
+    warnings.push(
+      `${printable(conversion.path)} = ${shortString(conversion.value)} is stored as a str, ` +
+        `but the bot loads it as a ${conversion.becomes}`,
+    );
+  }
+  for (const failure of loadFailures(vars, 'legacy')) {
+    warnings.push(
+      `${printable(failure.path)} = ${shortString(failure.value)} would make older bots load no variable at all: ` +
+        `it ${failure.reason}`,
+    );
+  }
+  return warnings;
+}
+
+/**
+ * The TYPE column of `show`: the Python type the bot holds after loading,
+ * `str -> date` for a string it converts, and for a list or dict the
+ * strings inside that it converts, e.g. `dict (2 str -> date)`.
+ */
+export async function loadedTypeLabel(key: string, value: VarValue): Promise<string> {
+  const { Vars, dateConversions, loadedType } = await import('../vars/index.js');
+  const loaded = loadedType(value);
+
+  if (value.type === 'str') {
+    return loaded === 'str' ? 'str' : `str -> ${loaded}`;
+  }
+  if (value.type !== 'list' && value.type !== 'dict') {
+    return loaded;
+  }
+
+  const vars = Vars.empty();
+  vars.set(key, value);
+  const counts = new Map<string, number>();
+  for (const conversion of dateConversions(vars, 'current')) {
+    counts.set(conversion.becomes, (counts.get(conversion.becomes) ?? 0) + 1);
+  }
+
+  const inside = [...counts].map(([becomes, count]) => `${count} str -> ${becomes}`);
+  return inside.length === 0 ? loaded : `${loaded} (${inside.join(', ')})`;
+}
+
+/** `loadedTypeLabel` of every variable, by key. */
+export async function loadedTypeLabels(vars: Vars): Promise<Map<string, string>> {
+  const labels = new Map<string, string>();
+  for (const [key, value] of vars.entries()) {
+    labels.set(key, await loadedTypeLabel(key, value));
+  }
+  return labels;
+}
+
+function shortString(text: string): string {
+  return printable(JSON.stringify(truncate(text, 40)));
+}

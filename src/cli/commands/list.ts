@@ -1,0 +1,58 @@
+import type { Command } from 'commander';
+
+import { runCommand, type Context } from '../context.js';
+
+const EXAMPLES = `
+Columns: rows with this strategy_id ("2 (duplicates)" when more than one),
+the last backup in New York time and its age, top-level keys and the size of
+the variables text of the row the bot loads. A text the bot cannot load is
+listed as "unreadable" with the reason, and the command still exits 0.
+
+--json prints an array of objects sorted by strategy_id, with the fields
+strategy_id, rows, last_updated (the stored text), last_updated_iso (UTC,
+microseconds), age_seconds, keys, bytes, placeholder and error.
+
+Examples:
+  varsctl list
+  varsctl list --no-placeholder
+  varsctl list --json | jq -r '.[] | select(.error) | .strategy_id'`;
+
+interface ListOptions {
+  placeholder: boolean;
+}
+
+export function registerList(program: Command): Command {
+  return program
+    .command('list')
+    .description('list the strategies in the backup table: rows, last backup, keys, size')
+    .option('--no-placeholder', "hide Lumibot's INITIAL VALUE placeholder row")
+    .addHelpText('after', EXAMPLES)
+    .action(async (options: ListOptions, command: Command) => {
+      await runCommand(command, (context) => listAction(context, options));
+    });
+}
+
+async function listAction(context: Context, options: ListOptions): Promise<void> {
+  const { listStrategies } = await import('../list-strategies.js');
+  const { renderListJson, renderListTable } = await import('../render/list.js');
+  const { quote } = await import('../render/text.js');
+  const store = await context.store();
+
+  const listings = await listStrategies(store, { includePlaceholder: options.placeholder, nowMs: Date.now() });
+
+  if (context.options.json) {
+    await context.output.data(renderListJson(listings));
+  } else if (listings.length === 0) {
+    context.output.info(`no strategies in ${store.tableName} yet: a bot writes its first backup after its first iteration`);
+  } else {
+    await context.output.data(renderListTable(listings, context.output.style));
+  }
+
+  const unreadable = listings.filter((listing) => listing.error !== null);
+  for (const listing of unreadable) {
+    context.output.warn(
+      `the bot cannot load strategy ${quote(listing.strategyId)}: ${listing.error}; ` +
+        `see it with varsctl show ${quote(listing.strategyId)} --raw`,
+    );
+  }
+}

@@ -1,0 +1,169 @@
+import type { Command } from 'commander';
+
+import { runCommand, type Context } from '../context.js';
+import { DEFAULT_LIVE_WINDOW } from '../live.js';
+import type { SetOutcome } from '../set-variable.js';
+import type { WaitOutcome } from '../wait-backup.js';
+
+const DETAILS = `
+VALUE is read in the bot's JSON dialect and stored as Python's json.dumps
+spells it: 10 is an int, 10.0 and 1e-05 are floats, NaN and Infinity are
+allowed, {"a":1} is stored as {"a": 1}. A string needs JSON quotes, which
+the shell needs quoted in turn ('"SPY"'), or --string, which stores VALUE
+as a str exactly as typed. VALUE - (or --stdin) reads it from standard
+input; with --string one final newline is dropped from it.
+
+Only the edited key's bytes change; every other value keeps its stored text.
+The write is a compare-and-swap against the row that was read: if the bot or
+another tool wrote the row in between, nothing is written and the command
+exits 4. Setting the value already stored writes nothing.
+
+A running bot reloads its variables before each iteration and merges them
+key by key, so a set takes effect at its next iteration. A deleted key stays
+in its memory and comes back at its next backup, and a write that lands
+while an iteration is under way is overwritten by that iteration's backup
+when the bot's state changed. So a strategy whose last backup is within the
+live window needs --force, and --wait-backup waits for the bot's next backup
+and reports whether the value survived it (exit 0), was overwritten (exit 4)
+or no backup came in time (exit 1; the bot backs up only when its variables
+change).
+
+Examples:
+  varsctl set MomentumBot qty 10
+  varsctl set MomentumBot stop 1e-05
+  varsctl set MomentumBot ticker '"SPY"'
+  varsctl set MomentumBot ticker --string SPY
+  varsctl set MomentumBot band NaN
+  varsctl set MomentumBot old_key --delete
+  varsctl set NewBot qty 0 --create
+  varsctl set MomentumBot qty 10 --force --wait-backup 2m
+  jq -c .positions saved.json | varsctl set MomentumBot positions -`;
+
+interface SetOptions {
+  string?: boolean;
+  stdin?: boolean;
+  delete?: boolean;
+  create?: boolean;
+  force?: boolean;
+  liveWindow: string;
+  dryRun?: boolean;
+  waitBackup?: string | true;
+}
+
+const DEFAULT_WAIT_TIMEOUT = '10m';
+const POLL_INTERVAL_MS = 500;
+
+export function registerSet(program: Command): Command {
+  return program
+    .command('set')
+    .description("set or delete one variable of a strategy, as the bot would store it")
+    .argument('<strategy>', 'strategy_id, matched exactly as the bot matches it')
+    .argument('<key>', 'top-level variable name')
+    .argument('[value]', "new value in the bot's JSON dialect; - reads it from standard input")
+    .option('--string', 'store VALUE as a str exactly as typed')
+    .option('--stdin', 'read VALUE from standard input (for large values)')
+    .option('--delete', 'remove KEY (takes no VALUE)')
+    .option('--create', 'create the strategy when it has no row yet')
+    .option('--force', 'write even when the strategy looks live')
+    .option('--live-window <duration>', 'a last backup more recent than this makes a strategy look live (0 turns the check off)', DEFAULT_LIVE_WINDOW)
+    .option('--dry-run', 'show the old and new value and write nothing')
+    .option('--wait-backup [timeout]', `after writing, wait for the bot's next backup and check the value survived (default ${DEFAULT_WAIT_TIMEOUT})`)
+    .addHelpText('after', DETAILS)
+    .action(async (strategyId: string, key: string, value: string | undefined, options: SetOptions, command: Command) => {
+      await runCommand(command, (context) => setAction(context, strategyId, key, value, options));
+    });
+}
+
+async function setAction(context: Context, strategyId: string, key: string, value: string | undefined, options: SetOptions): Promise<void> {
+  const { parseDuration } = await import('../time.js');
+  const { buildChange } = await import('../set-input.js');
+  const { setVariable } = await import('../set-variable.js');
+  const { describeSetOutcome, renderSetJson } = await import('../render/set.js');
+
+  const liveWindowMs = parseDuration(options.liveWindow, '--live-window');
+  const waitMs = await waitTimeout(options);
+  const change = await buildChange(
+    {
+      key,
+      value,
+      string: Boolean(options.string),
+      stdin: Boolean(options.stdin),
+      delete: Boolean(options.delete),
+      create: Boolean(options.create),
+    },
+    () => readStdin(context),
+  );
+
+  const store = await context.store();
+  const outcome = await setVariable(store, {
+    strategyId,
+    change,
+    create: Boolean(options.create),
+    force: Boolean(options.force),
+    liveWindowMs,
+    dryRun: Boolean(options.dryRun),
+    nowMs: Date.now(),
+  });
+
+  for (const warning of outcome.warnings) {
+    context.output.warn(warning);
+  }
+  context.output.info(describeSetOutcome(outcome));
+
+  const waited = waitMs !== null && outcome.status === 'written' ? await waitForBackup(context, outcome, waitMs) : null;
+
+  if (context.options.json) {
+    await context.output.data(renderSetJson(outcome, waited));
+  }
+  if (waited !== null && waitMs !== null) {
+    const { checkWaitOutcome } = await import('../wait-backup.js');
+    await checkWaitOutcome(outcome, waited, waitMs);
+  }
+}
+
+/** The --wait-backup timeout in milliseconds, or null without the option. */
+async function waitTimeout(options: SetOptions): Promise<number | null> {
+  const { UsageError } = await import('../../errors.js');
+  const { parseDuration } = await import('../time.js');
+
+  if (options.waitBackup === undefined) {
+    return null;
+  }
+  if (options.dryRun) {
+    throw new UsageError('--wait-backup waits for the bot after a write, and --dry-run writes nothing', {
+      hint: 'leave out one of them',
+    });
+  }
+
+  const text = options.waitBackup === true ? DEFAULT_WAIT_TIMEOUT : options.waitBackup;
+  return parseDuration(text, '--wait-backup');
+}
+
+async function waitForBackup(context: Context, outcome: SetOutcome, timeoutMs: number): Promise<WaitOutcome> {
+  const { waitForBackup: poll } = await import('../wait-backup.js');
+  const { formatSpan } = await import('../time.js');
+  const { describeSurvival } = await import('../render/set.js');
+
+  context.output.info(`waiting up to ${formatSpan(timeoutMs / 1000)} for the bot's next backup of this strategy...`);
+  const waited = await poll(await context.store(), {
+    strategyId: outcome.strategyId,
+    key: outcome.key,
+    writtenText: outcome.newText,
+    written: { lastUpdated: outcome.lastUpdated, variables: outcome.variables },
+    timeoutMs,
+    pollMs: POLL_INTERVAL_MS,
+  });
+
+  if (waited.status === 'survived') {
+    context.output.info(describeSurvival(outcome, waited));
+  }
+  return waited;
+}
+
+async function readStdin(context: Context): Promise<string> {
+  const { readAllStdin } = await import('../set-input.js');
+  if (process.stdin.isTTY) {
+    context.output.info('reading VALUE from standard input; end it with Ctrl-D');
+  }
+  return readAllStdin();
+}

@@ -1,0 +1,76 @@
+import { CorruptDataError } from '../errors.js';
+import type { BackupRow, Store, StrategyRows } from '../store/types.js';
+import type { Vars } from '../vars/index.js';
+import { PLACEHOLDER } from './list-strategies.js';
+import { quote } from './render/text.js';
+import { findStrategy } from './strategy.js';
+
+/** Reading a strategy's variables the way the bot's loader does; nothing printed here. */
+
+export interface LoadedStrategy {
+  readonly strategy: StrategyRows;
+  /** The row `ORDER BY last_updated DESC LIMIT 1` returns, which the bot loads. */
+  readonly loaded: BackupRow;
+}
+
+export interface ParsedStrategy extends LoadedStrategy {
+  readonly vars: Vars;
+  /** The loaded row's `variables`, byte for byte. */
+  readonly text: string;
+}
+
+/** Reads all rows of a strategy and picks the one the bot loads. Throws NotFoundError with near names. */
+export async function loadStrategy(store: Store, strategyId: string): Promise<LoadedStrategy> {
+  return pickLoadedRow(await findStrategy(store, strategyId));
+}
+
+/**
+ * Reads and parses the variables the bot loads for a strategy. Throws
+ * NotFoundError with near names, or CorruptDataError (exit 5) naming the
+ * line, column and excerpt when the bot could not load them either.
+ */
+export async function parseStrategy(store: Store, strategyId: string): Promise<ParsedStrategy> {
+  return parseStrategyRows(await findStrategy(store, strategyId));
+}
+
+/** Parses the variables of the row the bot loads; throws CorruptDataError as `parseStrategy` does. */
+export async function parseStrategyRows(strategy: StrategyRows): Promise<ParsedStrategy> {
+  const { Vars, VarsParseError } = await import('../vars/index.js');
+  const { loaded } = pickLoadedRow(strategy);
+  const strategyId = strategy.strategyId;
+  const text = loaded.variables;
+
+  if (text === null) {
+    throw new CorruptDataError(`the variables of strategy ${quote(strategyId)} are NULL, which the bot cannot load`, {
+      hint: 'restore the strategy from an export, or delete its rows with varsctl purge and let the bot start afresh',
+    });
+  }
+
+  try {
+    return { strategy, loaded, text, vars: Vars.parse(text) };
+  } catch (error) {
+    if (!(error instanceof VarsParseError)) {
+      throw error;
+    }
+    throw new CorruptDataError(
+      `the variables of strategy ${quote(strategyId)} cannot be parsed: ${error.reason} ` +
+        `at line ${error.line}, column ${error.column}: ${error.excerpt}`,
+      { hint: corruptHint(strategyId, text), cause: error },
+    );
+  }
+}
+
+function pickLoadedRow(strategy: StrategyRows): LoadedStrategy {
+  const loaded = strategy.rows[strategy.loadedIndex];
+  if (loaded === undefined) {
+    throw new Error(`the store returned no row at loadedIndex ${strategy.loadedIndex} for ${quote(strategy.strategyId)}`);
+  }
+  return { strategy, loaded };
+}
+
+function corruptHint(strategyId: string, text: string): string {
+  if (strategyId === PLACEHOLDER && text === PLACEHOLDER) {
+    return 'this is the placeholder row Lumibot writes when it creates the table; it holds no variables';
+  }
+  return `the bot cannot load this text either; see it whole with varsctl show ${quote(strategyId)} --raw`;
+}
