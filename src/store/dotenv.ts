@@ -27,19 +27,26 @@ export interface DotenvResult {
   readonly invalidLines: readonly number[];
 }
 
-const MULTILINE_WHITESPACE = /\s*/y;
-const WHITESPACE = /[^\S\r\n]*/y;
-const EXPORT = /(?:export[^\S\r\n]+)?/y;
+// Python's `\s` for str patterns. JavaScript's `\s` differs: it also matches
+// U+FEFF (a byte order mark) and misses U+001C..U+001F and U+0085.
+const SPACE = '\\t\\n\\v\\f\\r \\x1c-\\x1f\\x85\\xa0\\u1680\\u2000-\\u200a\\u2028\\u2029\\u202f\\u205f\\u3000';
+const LINE_SPACE = SPACE.replace('\\n', '').replace('\\r', '');
+
+const MULTILINE_WHITESPACE = new RegExp(`[${SPACE}]*`, 'y');
+const WHITESPACE = new RegExp(`[${LINE_SPACE}]*`, 'y');
+const EXPORT = new RegExp(`(?:export[${LINE_SPACE}]+)?`, 'y');
 const SINGLE_QUOTED_KEY = /'([^']+)'/y;
-const UNQUOTED_KEY = /([^=#\s]+)/y;
-const EQUAL_SIGN = /(=[^\S\r\n]*)/y;
+const UNQUOTED_KEY = new RegExp(`([^=#${SPACE}]+)`, 'y');
+const EQUAL_SIGN = new RegExp(`(=[${LINE_SPACE}]*)`, 'y');
 // A backslash escapes the character after it, so `\\` cannot end a value early.
 const SINGLE_QUOTED_VALUE = /'((?:\\[\s\S]|[^'\\])*)'/y;
 const DOUBLE_QUOTED_VALUE = /"((?:\\[\s\S]|[^"\\])*)"/y;
 const UNQUOTED_VALUE = /([^\r\n]*)/y;
-const COMMENT = /(?:[^\S\r\n]*#[^\r\n]*)?/y;
-const END_OF_LINE = /[^\S\r\n]*(?:\r\n|\n|\r|$)/y;
+const COMMENT = new RegExp(`(?:[${LINE_SPACE}]*#[^\\r\\n]*)?`, 'y');
+const END_OF_LINE = new RegExp(`[${LINE_SPACE}]*(?:\\r\\n|\\n|\\r|$)`, 'y');
 const REST_OF_LINE = /[^\r\n]*(?:\r|\n|\r\n)?/y;
+const INLINE_COMMENT = new RegExp(`[${SPACE}]+#.*`);
+const TRAILING_SPACE = new RegExp(`[${SPACE}]+$`);
 
 const SINGLE_QUOTE_ESCAPES = /\\[\\']/g;
 const DOUBLE_QUOTE_ESCAPES = /\\[\\'"abfnrtv]/g;
@@ -194,8 +201,7 @@ function parseValue(reader: Reader): string {
   }
 
   const [part = ''] = reader.read(UNQUOTED_VALUE);
-  // Python's `\s` also matches the Unicode spaces JavaScript's `\s` matches.
-  return part.replace(/\s+#.*/, '').trimEnd();
+  return part.replace(INLINE_COMMENT, '').replace(TRAILING_SPACE, '');
 }
 
 function decodeEscapes(value: string, escapes: RegExp): string {

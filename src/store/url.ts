@@ -145,16 +145,21 @@ export function dialectOf(url: string): Dialect | undefined {
 
 /**
  * Returns the URL with its password replaced by `***`, both the part after
- * `user:` and a `password=` query parameter. A string that is not a URL is
- * masked from the first `:` after `//` to the last `@`.
+ * `user:` and a `password=` query parameter. The mask runs to the last `@`
+ * before the query, so a raw `@` inside a password (which SQLAlchemy would
+ * split wrongly) cannot leave a piece of it visible. A string that is not a
+ * URL is masked from the first `:` after `//` to the last `@`.
  */
 export function maskUrl(url: string): string {
   let masked = url;
   const match = SQLALCHEMY_URL.exec(url);
-  const span = match?.indices?.groups?.['password'];
+  const password = match?.indices?.groups?.['password'];
 
-  if (span !== undefined) {
-    masked = `${url.slice(0, span[0])}***${url.slice(span[1])}`;
+  if (password !== undefined) {
+    const queryStart = match?.indices?.groups?.['query']?.[0] ?? url.length + 1;
+    const lastAt = url.lastIndexOf('@', queryStart - 2);
+    const end = Math.max(password[1], lastAt);
+    masked = `${url.slice(0, password[0])}***${url.slice(end)}`;
   } else if (match === null) {
     masked = url.replace(/^(.*?\/\/[^:/@]*:).*@/s, '$1***@');
   }
@@ -236,9 +241,10 @@ function postgresTarget(parts: UrlParts, backend: string, displayUrl: string, en
   }
 
   if (parts.host?.includes('@')) {
-    throw new UsageError(`invalid database URL ${displayUrl}: the host "${parts.host.slice(parts.host.lastIndexOf('@') + 1)}" follows a second @`, {
-      hint: 'a password that contains @ must write it as %40, because SQLAlchemy (and so the bot) ends the password at the first @',
-    });
+    throw new UsageError(
+      `invalid database URL ${displayUrl}: the password contains a raw @, which SQLAlchemy (and so the bot) reads as the end of the password`,
+      { hint: 'write each @ in the password as %40' },
+    );
   }
 
   const query = new Map<string, string>();
