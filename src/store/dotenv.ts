@@ -11,6 +11,9 @@
  * `=`, `#` or whitespace, and VALUE is single-quoted, double-quoted (both may
  * span lines) or the rest of the line. A line that does not fit is skipped
  * with a warning, as python-dotenv skips it.
+ *
+ * NOTE: python-dotenv 1.0 and 1.1 read two rare spellings differently: a
+ * backslash before the closing quote, and `KEY= # comment`.
  */
 
 export interface DotenvBinding {
@@ -74,7 +77,12 @@ class Reader {
   position = 0;
   private mark = 0;
 
-  constructor(private readonly text: string) {}
+  private readonly text: string;
+
+  // python-dotenv 1.2 drops a leading byte order mark.
+  constructor(text: string) {
+    this.text = text.startsWith('\uFEFF') ? text.slice(1) : text;
+  }
 
   hasNext(): boolean {
     return this.position < this.text.length;

@@ -106,12 +106,5 @@ function loadEnvFile(request: ResolveUrlRequest): LoadedEnvFile | undefined {
     (line) => `${file} line ${line} cannot be parsed and is skipped, as python-dotenv skips it; check its quotes`,
   );
 
-  const firstKey = parsed.bindings[0]?.key ?? '';
-  if (firstKey.startsWith('\uFEFF') && [URL_VARIABLE, DEPRECATED_URL_VARIABLE].includes(firstKey.slice(1))) {
-    throw new UsageError(`${file} starts with a byte order mark, so the bot reads the first name as "\\uFEFF${firstKey.slice(1)}" and not ${firstKey.slice(1)}`, {
-      hint: 'save the file as UTF-8 without a byte order mark',
-    });
-  }
-
   return { file, values: expandDotenv(parsed.bindings, request.env), warnings };
 }

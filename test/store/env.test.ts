@@ -135,8 +135,9 @@ describe('resolveDatabaseUrl', () => {
     expect(resolved.warnings[0]).toMatch(/line 1/);
   });
 
-  it('explains a byte order mark', () => {
+  it('reads past a byte order mark', () => {
     writeEnv('\uFEFFDB_CONNECTION_STR=sqlite:///a.db\n');
-    expect(() => resolveDatabaseUrl({ db: undefined, envFile: undefined, cwd: folder, env: {} })).toThrow(/byte order mark/);
+    const resolved = resolveDatabaseUrl({ db: undefined, envFile: undefined, cwd: folder, env: {} });
+    expect(resolved.url).toBe('sqlite:///a.db');
   });
 });

@@ -68,12 +68,15 @@ export async function createTestDatabase(dialect: TestDialect): Promise<TestData
 /** Creates the backup table exactly as the bot does, with its placeholder row. */
 export async function createBotTable(db: TestDatabase, tableName = 'vars_backup'): Promise<void> {
   const table = quoteTableName(tableName);
-  const bareName = tableName.split('.').pop() ?? tableName;
+  const dot = tableName.indexOf('.');
+  const bareName = tableName.slice(dot + 1);
   const index = quoteIdentifier(`ix_${bareName}_id`);
 
   if (db.dialect === 'sqlite') {
+    // SQLite qualifies the index name, never the table an index is on.
+    const schemaPrefix = dot === -1 ? '' : `${quoteIdentifier(tableName.slice(0, dot))}.`;
     await db.exec(`CREATE TABLE ${table} (\n\tid TEXT, \n\tlast_updated TIMESTAMP, \n\tvariables TEXT, \n\tstrategy_id TEXT\n)`);
-    await db.exec(`CREATE INDEX ${index} ON ${table} (id)`);
+    await db.exec(`CREATE INDEX ${schemaPrefix}${index} ON ${quoteIdentifier(bareName)} (id)`);
     await insertRow(db, { id: randomUUID(), last_updated: newYorkWallTime(new Date()), variables: 'INITIAL VALUE', strategy_id: 'INITIAL VALUE' }, tableName);
     return;
   }

@@ -269,6 +269,11 @@ export class SqliteStore implements Store {
 
   private describe(): TableInfo | null {
     const schema = this.table.schema ?? 'main';
+    const attached = this.db.prepare('SELECT 1 FROM pragma_database_list WHERE name = ? COLLATE NOCASE').get(schema);
+    if (attached === undefined) {
+      return null;
+    }
+
     const columns = this.db
       .prepare('SELECT name, type, pk FROM pragma_table_info(?, ?) ORDER BY cid')
       .all(this.table.name, schema) as { name: string; type: string; pk: bigint }[];
