@@ -1,0 +1,214 @@
+import { promises as fs } from 'node:fs';
+import { homedir } from 'node:os';
+import path from 'node:path';
+
+import { fileFailure, openFileSink, purgeBackupName, type ExportSink } from '../../archive/index.js';
+import { UsageError } from '../../errors.js';
+import type { Store } from '../../store/types.js';
+import type { Context } from '../context.js';
+import { watchInterrupts } from '../interrupt.js';
+import { liveStrategyError } from '../live.js';
+import { createProgress } from '../progress.js';
+import { confirm } from '../prompt.js';
+import { renderTable } from '../render/table.js';
+import { printable, quote } from '../render/text.js';
+import { formatAge, formatIsoUtc, formatNewYork, millisFromMicros } from '../time.js';
+import { checkTableExists, writeExport } from './export-action.js';
+import { selectForPurge, type PurgeCandidate, type PurgeSelectors } from './purge-select.js';
+
+export interface PurgeOptions extends PurgeSelectors {
+  readonly dryRun: boolean;
+  readonly yes: boolean;
+  readonly force: boolean;
+  /** Folder for the copy of what is deleted; undefined for the default. */
+  readonly backupDir: string | undefined;
+  /** False with --no-backup. */
+  readonly backup: boolean;
+  readonly liveWindowMs: number;
+  readonly tool: string;
+}
+
+/**
+ * Deletes the selected strategies' rows in one transaction, after showing
+ * them, asking (or requiring --yes), and writing them to an export file that
+ * `varsctl restore` brings back. The backup is complete and fsynced before
+ * the delete starts.
+ */
+export async function purgeStrategies(context: Context, options: PurgeOptions): Promise<void> {
+  if (options.strategyIds.length === 0 && options.olderThanMs === undefined && !options.placeholder) {
+    throw new UsageError('purge needs at least one selector: strategy names, --older-than or --placeholder', {
+      hint: 'for example varsctl purge --older-than 90d --dry-run',
+    });
+  }
+
+  const store = await context.store();
+  await checkTableExists(store);
+  const nowMs = Date.now();
+  const selection = await selectForPurge(store, options, { nowMs, liveWindowMs: options.liveWindowMs });
+  const { candidates } = selection;
+  const rows = candidates.reduce((sum, candidate) => sum + candidate.rows, 0);
+
+  if (selection.unknownAge.length > 0) {
+    context.output.warn(
+      `--older-than skipped ${selection.unknownAge.length} strategies whose last_updated is not a readable time: ` +
+        selection.unknownAge.slice(0, 5).map(quote).join(', ') +
+        (selection.unknownAge.length > 5 ? ', ...' : '') +
+        '; name them to purge them',
+    );
+  }
+
+  if (candidates.length === 0) {
+    await report(context, { candidates, rows: 0, backup: null, deleted: false, dryRun: options.dryRun, database: store.displayUrl });
+    return;
+  }
+
+  if (!context.options.json && !context.output.quiet) {
+    process.stderr.write(renderCandidates(candidates, nowMs, context));
+  }
+
+  if (options.dryRun) {
+    await report(context, { candidates, rows, backup: null, deleted: false, dryRun: true, database: store.displayUrl });
+    return;
+  }
+
+  checkLive(candidates, options);
+  await confirm(`Delete ${countStrategies(candidates.length)} (${countRows(rows)}) from ${store.displayUrl}?`, {
+    yes: options.yes,
+    interactive: context.interactive,
+    command: 'purge',
+  });
+
+  const backup = options.backup ? await writeBackup(context, store, candidates, options) : null;
+  // One transaction: if the process dies here, even by Ctrl-C, the database rolls it back.
+  const deleted = await store.deleteStrategies(candidates.map((candidate) => candidate.strategyId));
+  await report(context, { candidates, rows: deleted, backup, deleted: true, dryRun: false, database: store.displayUrl });
+}
+
+/**
+ * `$XDG_STATE_HOME/varsctl/purged`, or `~/.local/state/varsctl/purged` when
+ * XDG_STATE_HOME is unset or not absolute, as the XDG base directory
+ * specification requires.
+ */
+export function defaultBackupDir(env: NodeJS.ProcessEnv = process.env): string {
+  const stateHome = env['XDG_STATE_HOME'];
+  const base = stateHome !== undefined && path.isAbsolute(stateHome) ? stateHome : path.join(homedir(), '.local', 'state');
+  return path.join(base, 'varsctl', 'purged');
+}
+
+async function writeBackup(context: Context, store: Store, candidates: readonly PurgeCandidate[], options: PurgeOptions): Promise<string> {
+  const folder = options.backupDir ?? defaultBackupDir();
+  try {
+    await fs.mkdir(folder, { recursive: true, mode: 0o700 });
+  } catch (error) {
+    throw fileFailure(`cannot create the purge backup folder ${folder}`, error);
+  }
+
+  const createdAt = new Date();
+  const sink = await openBackupSink(folder, purgeBackupName(store.displayUrl, createdAt));
+  const interrupts = watchInterrupts('purge', 'no backup was kept and nothing was deleted');
+  try {
+    await writeExport(store, candidates.map((candidate) => candidate.strategyId), sink, {
+      createdAt,
+      tool: options.tool,
+      signal: interrupts.signal,
+      progress: createProgress('saved', { quiet: context.output.quiet }),
+    });
+  } finally {
+    interrupts.dispose();
+  }
+
+  // Printed even with --quiet: this line is how to undo the purge.
+  process.stderr.write(`saved the purged rows to ${sink.name}; varsctl restore ${sink.name} brings them back\n`);
+  return sink.name;
+}
+
+/** Opens a new backup file, adding `-2`, `-3`, ... when a purge in the same second used the name. */
+async function openBackupSink(folder: string, name: string): Promise<ExportSink> {
+  const extension = path.extname(name);
+  const stem = name.slice(0, name.length - extension.length);
+
+  for (let attempt = 1; ; attempt++) {
+    const candidate = path.join(folder, attempt === 1 ? name : `${stem}-${attempt}${extension}`);
+    try {
+      return await openFileSink({ path: candidate, replace: false });
+    } catch (error) {
+      if (!(error instanceof UsageError) || attempt >= 100) {
+        throw error;
+      }
+    }
+  }
+}
+
+function checkLive(candidates: readonly PurgeCandidate[], options: PurgeOptions): void {
+  const live = candidates.filter((candidate) => candidate.live.live);
+  const first = live[0];
+  if (first === undefined || options.force) {
+    return;
+  }
+
+  const others = live.length > 1 ? ` ${live.length - 1} more of the strategies to purge look live too.` : '';
+  throw liveStrategyError(
+    first.strategyId,
+    first.live,
+    options.liveWindowMs,
+    `A running bot writes its whole state back as a new row at its next change, so the purge would not last.${others}`,
+  );
+}
+
+function renderCandidates(candidates: readonly PurgeCandidate[], nowMs: number, context: Context): string {
+  const style = context.output.errorStyle;
+  const columns = [{ header: 'STRATEGY' }, { header: 'ROWS', align: 'right' as const }, { header: 'LAST BACKUP (NEW YORK)' }, { header: 'AGE' }, { header: 'SELECTED BY' }];
+  const rows = candidates.map((candidate) => {
+    const epochMicros = candidate.lastUpdated?.epochMicros ?? null;
+    return [
+      printable(candidate.strategyId),
+      String(candidate.rows),
+      epochMicros === null ? 'unknown' : formatNewYork(epochMicros),
+      epochMicros === null ? '-' : formatAge((nowMs - millisFromMicros(epochMicros)) / 1000),
+      candidate.reasons.join(', '),
+    ];
+  });
+  return renderTable(columns, rows, style);
+}
+
+interface PurgeReport {
+  readonly candidates: readonly PurgeCandidate[];
+  readonly rows: number;
+  readonly backup: string | null;
+  readonly deleted: boolean;
+  readonly dryRun: boolean;
+  /** The masked URL, for the summary line. */
+  readonly database: string;
+}
+
+async function report(context: Context, result: PurgeReport): Promise<void> {
+  if (context.options.json) {
+    const strategies = result.candidates.map((candidate) => ({
+      strategy_id: candidate.strategyId,
+      rows: candidate.rows,
+      last_updated: candidate.lastUpdated?.text ?? null,
+      last_updated_iso: candidate.lastUpdated?.epochMicros == null ? null : formatIsoUtc(candidate.lastUpdated.epochMicros),
+      selected_by: candidate.reasons,
+    }));
+    const document = { dry_run: result.dryRun, deleted: result.deleted, rows: result.rows, backup: result.backup, strategies };
+    await context.output.data(`${JSON.stringify(document)}\n`);
+    return;
+  }
+
+  const what = `${countStrategies(result.candidates.length)} (${countRows(result.rows)})`;
+  if (result.candidates.length === 0) {
+    context.output.info('nothing to purge: no strategy matches the selectors');
+  } else if (result.dryRun) {
+    context.output.info(`dry run: would purge ${what}; nothing was deleted`);
+  } else {
+    context.output.info(`purged ${what} from ${result.database}`);
+  }
+}
+
+function countStrategies(count: number): string {
+  return count === 1 ? '1 strategy' : `${count} strategies`;
+}
+
+function countRows(count: number): string {
+  return count === 1 ? '1 row' : `${count} rows`;
+}
