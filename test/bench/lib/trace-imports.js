@@ -1,0 +1,4 @@
+// Preloaded with `node --import` to register import-hooks.js.
+import { register } from 'node:module';
+
+register('./import-hooks.js', import.meta.url);
