@@ -11,7 +11,7 @@ import { join } from 'node:path';
 
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 
-import { createTestDatabase, DIALECTS, insertRow, usingRealPostgres, type TestDatabase } from '../support/db.js';
+import { createTestDatabase, DIALECTS, insertRow, type TestDatabase } from '../support/db.js';
 import {
   FIXTURE_PG_DUMP,
   FIXTURE_SQLITE,
@@ -21,23 +21,15 @@ import {
 } from './support/fixtures.js';
 import { refbotBackup, refbotBackupFile, refbotLoad, refbotMissingReason } from './support/refbot.js';
 import { loadSqlDump, storedRows } from './support/rows.js';
+import { realServerMissingReason, titled } from './support/skip.js';
 
 const refbotReason = refbotMissingReason();
 const fixtureReason = refbotReason ?? fixturesMissingReason();
-const postgresReason = usingRealPostgres() ? null : 'needs a real PostgreSQL server: set TEST_DATABASE_URL';
 
-for (const reason of new Set([refbotReason, fixtureReason, postgresReason])) {
+for (const reason of new Set([refbotReason, fixtureReason, realServerMissingReason('postgresql')])) {
   if (reason !== null) {
     console.warn(`refbot tests partly skipped: ${reason}`);
   }
-}
-
-function skipReason(dialect: string): string | null {
-  return dialect === 'postgresql' ? postgresReason : null;
-}
-
-function titled(title: string, reason: string | null): string {
-  return reason === null ? title : `${title} (skipped: ${reason})`;
 }
 
 // SQLite: a copy of the bot's file. PostgreSQL: the bot's dump in a fresh database.
@@ -68,7 +60,7 @@ describe.skipIf(fixtureReason !== null)(titled('refbot on bot-written fixtures',
   });
 
   describe.each(DIALECTS)('%s', (dialect) => {
-    const reason = skipReason(dialect);
+    const reason = realServerMissingReason(dialect);
 
     describe.skipIf(reason !== null)(titled('load of the stored rows', reason), () => {
       let fixture: { url: string; close: () => Promise<void> };
@@ -188,7 +180,7 @@ describe.skipIf(fixtureReason !== null)(titled('refbot on bot-written fixtures',
 
 describe.skipIf(refbotReason !== null)(titled('refbot bot rules', refbotReason), () => {
   describe.each(DIALECTS)('%s', (dialect) => {
-    const reason = skipReason(dialect);
+    const reason = realServerMissingReason(dialect);
     let db: TestDatabase;
 
     beforeAll(async () => {

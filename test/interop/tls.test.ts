@@ -17,6 +17,7 @@ import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it, vi, t
 
 import { isVarsctlError, type VarsctlError } from '../../src/errors.js';
 import { openStore } from '../../src/store/index.js';
+import { titled } from './support/skip.js';
 import { TLS_DATABASE, TlsCluster, tlsClusterMissingReason } from './support/tls-cluster.js';
 
 const clusterReason = tlsClusterMissingReason();
@@ -56,10 +57,6 @@ interface ConnectionRecord {
   readonly ssl: boolean;
   readonly client_addr: string;
   readonly user_name: string;
-}
-
-function titled(title: string, reason: string | null): string {
-  return reason === null ? title : `${title} (skipped: ${reason})`;
 }
 
 describe.skipIf(clusterReason !== null)(titled('TLS through openStore', clusterReason), () => {
@@ -264,7 +261,7 @@ describe.skipIf(clusterReason !== null)(titled('TLS through openStore', clusterR
     it.skipIf(binaryReason !== null).each(['disable', 'prefer', 'require', 'verify-ca', 'verify-full'])(
       titled('binary stderr is empty with sslmode=%s', binaryReason),
       async (sslmode) => {
-        const parameters = sslmode.startsWith('verify') ? { sslmode, sslrootcert: cluster.files.caCert } : { sslmode };
+        const parameters: Record<string, string> = sslmode.startsWith('verify') ? { sslmode, sslrootcert: cluster.files.caCert } : { sslmode };
         const result = await runBinary(['--db', cluster.url('pwuser', parameters, PASSWORD), 'list', '--json']);
 
         expect(result.stderr).toBe('');
@@ -349,7 +346,7 @@ interface BinaryResult {
 
 /** Runs the built command-line tool with no terminal and no .env in reach. */
 function runBinary(args: string[]): Promise<BinaryResult> {
-  const env = { ...process.env, NO_COLOR: '1' };
+  const env: NodeJS.ProcessEnv = { ...process.env, NO_COLOR: '1' };
   delete env['DB_CONNECTION_STR'];
   delete env['PGSSLMODE'];
 
