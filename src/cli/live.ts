@@ -45,6 +45,8 @@ export function liveStrategyError(strategyId: string, status: LiveStatus, window
     `within the live window of ${formatSpan(windowMs / 1000)}`;
 
   return new ConflictError(message, {
-    hint: `${consequence} Stop the bot first, or add --force to write anyway (--live-window sets the window).`,
+    hint:
+      `${consequence} Stop the bot first, or add --force to write anyway. ` +
+      'A write by varsctl updates last_updated too; --live-window sets the window.',
   });
 }

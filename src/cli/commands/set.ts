@@ -11,7 +11,9 @@ spells it: 10 is an int, 10.0 and 1e-05 are floats, NaN and Infinity are
 allowed, {"a":1} is stored as {"a": 1}. A string needs JSON quotes, which
 the shell needs quoted in turn ('"SPY"'), or --string, which stores VALUE
 as a str exactly as typed. VALUE - (or --stdin) reads it from standard
-input; with --string one final newline is dropped from it.
+input; with --string one final newline is dropped from it. A VALUE that
+starts with - and is not a number, such as -Infinity, needs -- before it:
+varsctl set MomentumBot band -- -Infinity.
 
 Only the edited key's bytes change; every other value keeps its stored text.
 The write is a compare-and-swap against the row that was read: if the bot or
