@@ -9,6 +9,7 @@ SQLAlchemy, pandas, psycopg2 and pytz. It does not import Lumibot.
 Usage (one JSON document on stdout, log lines on stderr):
 
     refbot.py --db URL [--table T] load STRATEGY
+    refbot.py --db URL [--table T] load-each STRATEGY [STRATEGY ...]
     refbot.py --db URL [--table T] backup STRATEGY --vars-file FILE
     refbot.py --db URL [--table T] loop STRATEGY --iterations N --interval-ms M
 
@@ -303,6 +304,15 @@ def run_load(bot, _arguments):
     return {"loaded": status == "loaded", "status": status, "error": error, "vars": describe_vars(bot.vars)}
 
 
+def run_load_each(bot, arguments):
+    # One fresh bot per strategy, as separate `load` runs would have, in one
+    # process to save the interpreter's start-up time.
+    results = {}
+    for strategy_id in arguments.strategies:
+        results[strategy_id] = run_load(ReferenceBot(bot.engine, strategy_id, bot.table), arguments)
+    return results
+
+
 def run_backup(bot, arguments):
     steps = []
     for assignments in read_vars_file(arguments.vars_file):
@@ -335,6 +345,10 @@ def parse_arguments(argv):
     load.add_argument("strategy")
     load.set_defaults(run=run_load)
 
+    load_each = commands.add_parser("load-each", help="load several strategies, each into a fresh bot")
+    load_each.add_argument("strategies", nargs="+", metavar="strategy")
+    load_each.set_defaults(run=run_load_each)
+
     backup = commands.add_parser("backup", help="assign the values of a vars file and back them up")
     backup.add_argument("strategy")
     backup.add_argument("--vars-file", required=True, help="Python file with VARS, SEQUENCE or one dict expression")
@@ -355,7 +369,8 @@ def main(argv):
     log.setLevel(logging.DEBUG)
 
     engine = create_engine(arguments.db)
-    bot = ReferenceBot(engine, arguments.strategy, arguments.table)
+    strategy_id = arguments.strategies[0] if arguments.command == "load-each" else arguments.strategy
+    bot = ReferenceBot(engine, strategy_id, arguments.table)
     try:
         result = arguments.run(bot, arguments)
     except TypeError as error:

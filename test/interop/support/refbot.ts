@@ -65,6 +65,15 @@ export function refbotLoad(url: string, strategyId: string, options: RefbotOptio
   return runRefbot<LoadResult>(url, options, ['load', strategyId]);
 }
 
+/** Runs `refbot.py load-each`: each strategy loaded by a fresh bot, in one Python process. */
+export function refbotLoadEach(
+  url: string,
+  strategyIds: readonly string[],
+  options: RefbotOptions = {},
+): Promise<Record<string, LoadResult>> {
+  return runRefbot<Record<string, LoadResult>>(url, options, ['load-each', ...strategyIds]);
+}
+
 /** Assigns the values of a vars file onto a fresh bot's vars and backs them up. */
 export function refbotBackupFile(
   url: string,
