@@ -19,6 +19,7 @@ import {
   refbotLoadEach,
   refbotLoop,
   refbotMissingReason,
+  startRefbotLoop,
   type LoadResult,
 } from './support/refbot.js';
 import { storedRows } from './support/rows.js';
@@ -105,6 +106,23 @@ describe.skipIf(refbotReason !== null)(titled('varsctl set, then the bot loads',
           '{"qty": 10, "stop": 1e-05, "day": "2025-01-02", "ticker": "SPY", "band": NaN, "floor": -Infinity, ' +
             '"whole": 10.0, "label": "na\\u00efve \\ud83d\\ude80", "counter": 1}',
         );
+      });
+
+      it('set during an iteration is overwritten', async () => {
+        // The bot loads, then sleeps before its backup. A set that lands in
+        // between is lost, because that backup writes the bot's own state.
+        await refbotBackup(db.url, 'Running', '{"qty": 1}');
+        const bot = startRefbotLoop(db.url, 'Running', 2, 3000);
+        await bot.waitForLog(/Variables loaded successfully/);
+
+        const set = await runVarsctl(['--db', db.url, 'set', '--force', 'Running', 'qty', '10', '--wait-backup', '20s']);
+        const final = await bot.result;
+        const loaded = await refbotLoad(db.url, 'Running');
+
+        expect(set.exitCode).toBe(4);
+        expect(set.stderr).toMatch(/backup .* wrote Running\.qty = 1 over 10/);
+        expect(final).toEqual({ iterations: 2, counter: 2 });
+        expect(loaded.vars['qty']).toEqual({ type: 'int', repr: '1' });
       });
 
       it('created strategy loads in the bot', async () => {

@@ -2,7 +2,7 @@
  * Runs the reference bot (`test/interop/refbot.py`) on Debian's Python, the
  * interpreter that has the bot's stack: SQLAlchemy, pandas, psycopg2, pytz.
  */
-import { execFile, spawnSync } from 'node:child_process';
+import { execFile, spawn, spawnSync } from 'node:child_process';
 import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -114,11 +114,78 @@ export function refbotLoop(
   return runRefbot<LoopResult>(url, options, args);
 }
 
+export interface RunningLoop {
+  /** Resolves when the bot's log on stderr has a line matching `pattern`. */
+  waitForLog(pattern: RegExp): Promise<void>;
+  readonly result: Promise<LoopResult>;
+}
+
+/** Starts `refbot.py loop` and returns at once, for tests that act while the bot runs. */
+export function startRefbotLoop(
+  url: string,
+  strategyId: string,
+  iterations: number,
+  intervalMs: number,
+  options: RefbotOptions = {},
+): RunningLoop {
+  const args = ['loop', strategyId, '--iterations', String(iterations), '--interval-ms', String(intervalMs)];
+  const child = spawn(PYTHON, refbotArguments(url, options, args), { env: refbotEnvironment(), stdio: ['ignore', 'pipe', 'pipe'] });
+
+  let stdout = '';
+  let stderr = '';
+  let closed = false;
+  const waiters: { pattern: RegExp; resolve: () => void; reject: (error: Error) => void }[] = [];
+  child.stdout.on('data', (chunk: Buffer) => (stdout += chunk.toString('utf8')));
+  child.stderr.on('data', (chunk: Buffer) => {
+    stderr += chunk.toString('utf8');
+    for (const waiter of waiters.filter((candidate) => candidate.pattern.test(stderr))) {
+      waiters.splice(waiters.indexOf(waiter), 1);
+      waiter.resolve();
+    }
+  });
+
+  const result = new Promise<LoopResult>((resolvePromise, reject) => {
+    child.on('error', reject);
+    child.on('close', (code) => {
+      closed = true;
+      for (const waiter of waiters.splice(0)) {
+        waiter.reject(new Error(`refbot loop ended before logging ${waiter.pattern}\nstderr: ${stderr}`));
+      }
+      if (code !== 0) {
+        reject(new Error(`refbot loop exited with ${code}\nstderr: ${stderr}`));
+        return;
+      }
+      resolvePromise(JSON.parse(stdout) as LoopResult);
+    });
+  });
+
+  return {
+    result,
+    waitForLog(pattern) {
+      if (pattern.test(stderr)) {
+        return Promise.resolve();
+      }
+      if (closed) {
+        return Promise.reject(new Error(`refbot loop ended before logging ${pattern}\nstderr: ${stderr}`));
+      }
+      return new Promise((resolvePromise, rejectPromise) => waiters.push({ pattern, resolve: resolvePromise, reject: rejectPromise }));
+    },
+  };
+}
+
+function refbotArguments(url: string, options: RefbotOptions, commandArgs: string[]): string[] {
+  return [REFBOT, '--db', url, ...(options.table === undefined ? [] : ['--table', options.table]), ...commandArgs];
+}
+
+// A fixed hash seed makes a set of str serialize in the same order on every
+// run, as it did when the fixtures were written.
+function refbotEnvironment(): NodeJS.ProcessEnv {
+  return { ...process.env, PYTHONHASHSEED: '0', PYTHONIOENCODING: 'utf-8' };
+}
+
 function runRefbot<T>(url: string, options: RefbotOptions, commandArgs: string[]): Promise<T> {
-  const args = [REFBOT, '--db', url, ...(options.table === undefined ? [] : ['--table', options.table]), ...commandArgs];
-  // A fixed hash seed makes a set of str serialize in the same order on every
-  // run, as it did when the fixtures were written.
-  const env = { ...process.env, PYTHONHASHSEED: '0', PYTHONIOENCODING: 'utf-8' };
+  const args = refbotArguments(url, options, commandArgs);
+  const env = refbotEnvironment();
 
   return new Promise((resolvePromise, reject) => {
     execFile(PYTHON, args, { env, maxBuffer: 64 * 1024 * 1024 }, (error, stdout, stderr) => {
