@@ -104,8 +104,11 @@ describe.each(DIALECTS)('set on %s', (dialect) => {
       const before = (await readVariables(db, strategy.strategyId)) ?? '';
       const [firstKey] = Object.keys(JSON.parse(before.replaceAll(/\bNaN\b|-?\bInfinity\b/g, '0')) as object);
 
-      await set([strategy.strategyId, 'added', '{"x": [1.5, NaN, "2025-01-02"]}', '--live-window', '0']);
-      await set([strategy.strategyId, firstKey ?? '', '--delete', '--live-window', '0']);
+      const added = await set([strategy.strategyId, 'added', '{"x": [1.5, NaN, "2025-01-02"]}', '--live-window', '0']);
+      const deleted = await set([strategy.strategyId, firstKey ?? '', '--delete', '--live-window', '0']);
+
+      expect(added.stderr).not.toContain('error');
+      expect(deleted.stderr).not.toContain('error');
 
       const expected = pythonEdit(pythonEdit(before, 'added', '{"x": [1.5, NaN, "2025-01-02"]}'), firstKey ?? '', null);
       expect(await readVariables(db, strategy.strategyId)).toBe(expected);
