@@ -1,9 +1,10 @@
 /**
  * What the bot's loader (`load_variables_from_db`) makes of stored strings.
  *
- * The loader passes an `object_hook` to `json.loads`, so every JSON object,
- * at the top, nested, or inside a list, has its string values looked at;
- * strings that are list items and dict keys are never touched.
+ * The loader passes an `object_hook` to `json.loads`, which Python calls for
+ * every JSON object: the top one, nested ones and those inside lists. The
+ * hook converts the object's string values only, so list items and dict keys
+ * stay strings.
  *
  * - `current` rules (Lumibot 4.4.14 and later): a string matching
  *   `^\d{4}-\d{2}-\d{2}T` goes to `datetime.fromisoformat` (a trailing `Z`
@@ -16,13 +17,14 @@
  */
 
 import { pythonDigitClass } from './python-digits.js';
-import { isPythonIsoDatetime, isPythonStrptimeDate } from './python-datetime.js';
+import { isPythonIsoDatetime } from './python-fromisoformat.js';
+import { isPythonStrptimeDate } from './python-strptime.js';
 import type { Vars } from './vars.js';
 import type { VarValue } from './value.js';
 
 export type LoadRules = 'current' | 'legacy';
 
-/** What the loader turns a string value into; 'error' aborts a legacy load. */
+/** Result of loading one string value: a Python type name, or 'error', which aborts a legacy load. */
 type StringOutcome = 'str' | 'date' | 'datetime' | 'error';
 
 // NOTE: these assume the loader uses Python's `re` with default flags, where
@@ -54,7 +56,7 @@ function loadString(value: string, rules: LoadRules): StringOutcome {
 }
 
 /**
- * The Python type name the bot holds after loading this value as a dict
+ * Name the Python type the bot gets after loading this value as a dict
  * value: 'str', 'date', 'datetime', 'int', 'float', 'bool', 'NoneType',
  * 'list' or 'dict'. Under legacy rules a string that aborts the load gives
  * 'error'. Only the value itself is judged, not what a list or dict holds.
@@ -71,7 +73,7 @@ interface HookedString {
 }
 
 /**
- * Every string the object_hook sees, in document order. Paths read like
+ * Collect every string the object_hook converts or checks, in document order. Paths read like
  * `open_orders[0].submitted_at`, with keys that are not identifiers quoted:
  * `positions["SPY 2025-03-21 500P"].expiration`.
  */
@@ -112,8 +114,8 @@ function appendKey(parentPath: string, key: string): string {
 }
 
 /**
- * The string values that make a bot with these rules fail the whole load
- * (only legacy rules fail; current rules always return an empty list).
+ * List the string values that make a bot with these rules fail the whole
+ * load. Only legacy rules fail, so current rules always give an empty list.
  */
 export function loadFailures(vars: Vars, rules: LoadRules): Array<{ path: string; value: string; reason: string }> {
   return hookedStrings(vars, rules)
@@ -128,7 +130,7 @@ function failureReason(value: string): string {
   return "contains '-', so a bot before Lumibot 4.4.14 passes it to strptime('%Y-%m-%d'), which rejects it";
 }
 
-/** The string values the bot loads back as a date or datetime instead of a str. */
+/** List the string values the bot loads back as a date or datetime instead of a str. */
 export function dateConversions(
   vars: Vars,
   rules: LoadRules = 'current',

@@ -1,8 +1,10 @@
 /**
- * How Python's `json.dumps` (default settings: `ensure_ascii=True`,
- * `allow_nan=True`) spells strings and floats. Checked byte for byte against
- * CPython 3.11 in the test suite.
+ * The spelling of strings and floats by Python's `json.dumps` with its
+ * default settings (`ensure_ascii=True`, `allow_nan=True`), checked byte for
+ * byte against CPython 3.11 in the test suite.
  */
+
+import type { TextWriter } from './text-writer.js';
 
 /** Characters `json.dumps` writes unescaped: printable ASCII except `"` and `\`. */
 const NEEDS_ESCAPE = /[^\x20\x21\x23-\x5b\x5d-\x7e]/;
@@ -23,8 +25,8 @@ const HEX = '0123456789abcdef';
  * Quote a string as `json.dumps` does: `\"`, `\\`, `\n`, `\r`, `\t`, `\b`,
  * `\f`, and `\uXXXX` (lowercase hex) for every other code unit outside
  * printable ASCII, DEL (0x7f) included. A character above the BMP is already
- * a surrogate pair in a JS string, which is exactly the pair of escapes
- * Python writes; a lone surrogate gets its own escape, as in Python.
+ * a surrogate pair in a JS string, and that pair of escapes is what Python
+ * writes. A lone surrogate gets its own escape, as in Python.
  */
 export function quotePython(value: string): string {
   if (!NEEDS_ESCAPE.test(value)) {
@@ -47,6 +49,18 @@ export function quotePython(value: string): string {
   return out + value.slice(runStart) + '"';
 }
 
+/** Write `value` quoted as `quotePython` does. */
+export function writeQuotedPython(writer: TextWriter, value: string): void {
+  if (!NEEDS_ESCAPE.test(value)) {
+    writer.writeByte(0x22);
+    writer.write(value);
+    writer.writeByte(0x22);
+    return;
+  }
+
+  writer.write(quotePython(value));
+}
+
 function escapeCodeUnit(code: number): string {
   const short = SHORT_ESCAPES[code];
   if (short !== undefined) {
@@ -57,11 +71,11 @@ function escapeCodeUnit(code: number): string {
 }
 
 /**
- * Spell a float as Python's `repr` (and so `json.dumps`) does: the shortest
- * digits that round-trip, fixed notation when the decimal exponent is in
- * [-4, 16), otherwise `d.ddde+XX` with a signed exponent of at least two
- * digits; a whole number gets `.0`. NaN and the infinities are the bare
- * tokens `json.dumps` writes with `allow_nan=True`.
+ * Spell a float as Python's `repr` (and so `json.dumps`) does, with the
+ * shortest digits that round-trip. Values from 1e-4 up to 1e16 use fixed
+ * notation, and a whole number gets `.0`. Others use `d.ddde+XX`, with a
+ * signed exponent of at least two digits. NaN and the infinities are the
+ * bare tokens `json.dumps` writes with `allow_nan=True`.
  */
 export function formatFloat(value: number): string {
   if (value !== value) {
@@ -86,6 +100,20 @@ export function formatFloat(value: number): string {
   }
 
   return formatExponential(value);
+}
+
+/** Write `formatFloat(value)` without building the `.0` concatenation. */
+export function writeFloat(writer: TextWriter, value: number): void {
+  if (value !== 0 && ((value >= 1e-4 && value < 1e16) || (value <= -1e-4 && value > -1e16))) {
+    const fixed = String(value);
+    writer.write(fixed);
+    if (!fixed.includes('.')) {
+      writer.write('.0');
+    }
+    return;
+  }
+
+  writer.write(formatFloat(value));
 }
 
 function formatExponential(value: number): string {

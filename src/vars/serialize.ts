@@ -4,7 +4,8 @@
 
 import { MAX_DEPTH, MAX_INT_DIGITS } from './limits.js';
 import { Parser } from './parser.js';
-import { formatFloat, quotePython } from './python-spelling.js';
+import { writeFloat, writeQuotedPython } from './python-spelling.js';
+import { TextWriter } from './text-writer.js';
 import type { VarValue } from './value.js';
 
 /**
@@ -34,16 +35,16 @@ export function parseValue(text: string): VarValue {
  *   MAX_INT_DIGITS digits, which `json.dumps` cannot write either.
  */
 export function serializeValue(value: VarValue): string {
-  return write(value, true, 0);
+  return serialize(value, true);
 }
 
 /** Serialize as `json.dumps` would, ignoring every `source`. */
 export function serializeCanonical(value: VarValue): string {
-  return write(value, false, 0);
+  return serialize(value, false);
 }
 
 /**
- * A deep copy without any `source`, so that `serializeValue` spells it as
+ * Copy a value deeply without any `source`, so that `serializeValue` spells it as
  * `json.dumps` would: `{"a":1}` becomes `{"a": 1}`, `1e5` becomes
  * `100000.0`, `"é"` becomes `"\u00e9"`. Use it for values a user types.
  */
@@ -77,64 +78,88 @@ function copyWithoutSource(value: VarValue, depth: number): VarValue {
   }
 }
 
-function write(value: VarValue, useSource: boolean, depth: number): string {
+function serialize(value: VarValue, useSource: boolean): string {
   if (useSource && value.source !== undefined) {
     return value.source;
   }
 
+  const writer = new TextWriter();
+  write(writer, value, useSource, 0);
+  return writer.toString();
+}
+
+function write(writer: TextWriter, value: VarValue, useSource: boolean, depth: number): void {
+  if (useSource && value.source !== undefined) {
+    writer.write(value.source);
+    return;
+  }
+
   switch (value.type) {
     case 'str':
-      return quotePython(value.value);
+      writeQuotedPython(writer, value.value);
+      return;
     case 'float':
-      return formatFloat(value.value);
+      writeFloat(writer, value.value);
+      return;
     case 'int':
-      return formatInt(value.value);
+      writer.write(formatInt(value.value));
+      return;
     case 'bool':
-      return value.value ? 'true' : 'false';
+      writer.write(value.value ? 'true' : 'false');
+      return;
     case 'NoneType':
-      return 'null';
+      writer.write('null');
+      return;
     case 'list':
-      return writeList(value.items, useSource, depth + 1);
+      writeList(writer, value.items, useSource, depth + 1);
+      return;
     case 'dict':
-      return writeDict(value.entries, useSource, depth + 1);
+      writeDict(writer, value.entries, useSource, depth + 1);
+      return;
   }
 }
 
-function writeList(items: readonly VarValue[], useSource: boolean, depth: number): string {
+function writeList(writer: TextWriter, items: readonly VarValue[], useSource: boolean, depth: number): void {
   checkDepth(depth);
 
-  if (items.length === 0) {
-    return '[]';
+  writer.writeByte(0x5b);
+  for (let i = 0; i < items.length; i++) {
+    if (i > 0) writer.write(', ');
+    write(writer, items[i]!, useSource, depth);
   }
-
-  let out = '[' + write(items[0]!, useSource, depth);
-  for (let i = 1; i < items.length; i++) {
-    out += ', ' + write(items[i]!, useSource, depth);
-  }
-
-  return out + ']';
+  writer.writeByte(0x5d);
 }
 
-function writeDict(entries: ReadonlyMap<string, VarValue>, useSource: boolean, depth: number): string {
+function writeDict(writer: TextWriter, entries: ReadonlyMap<string, VarValue>, useSource: boolean, depth: number): void {
   checkDepth(depth);
 
-  let out = '{';
+  writer.writeByte(0x7b);
   let first = true;
-  for (const [key, item] of entries) {
-    out += (first ? '' : ', ') + quotePython(key) + ': ' + write(item, useSource, depth);
+  // forEach, unlike for-of over entries, allocates no pair per entry.
+  entries.forEach((item, key) => {
+    if (!first) writer.write(', ');
+    writeQuotedPython(writer, key);
+    writer.write(': ');
+    write(writer, item, useSource, depth);
     first = false;
-  }
-
-  return out + '}';
+  });
+  writer.writeByte(0x7d);
 }
+
+/** Decimal digits of the ints a bot stores most, spelled once. */
+const SMALL_INT_DIGITS = Array.from({ length: 1024 }, (_, value) => String(value));
 
 export function formatInt(value: bigint): string {
+  if (value >= 0n && value < 1024n) {
+    return SMALL_INT_DIGITS[Number(value)]!;
+  }
+
   const digits = value.toString();
   const digitCount = value < 0n ? digits.length - 1 : digits.length;
 
   if (digitCount > MAX_INT_DIGITS) {
     throw new RangeError(
-      `int with ${digitCount} digits: Python's json.dumps refuses integers longer than ${MAX_INT_DIGITS} digits`,
+      `int with ${digitCount} digits: Python's json.dumps rejects integers longer than ${MAX_INT_DIGITS} digits`,
     );
   }
 

@@ -4,33 +4,46 @@
 
 import { Parser } from './parser.js';
 import { quotePython } from './python-spelling.js';
-import { serializeCanonical, serializeValue } from './serialize.js';
+import { serializeCanonical } from './serialize.js';
 import type { DictValue, VarValue } from './value.js';
 
 const OPEN_BRACE = 0x7b;
+
+/** One variable: where its texts are in the parsed text, and its value once built. */
+interface Entry {
+  keyStart: number;
+  keyEnd: number;
+  valueStart: number;
+  valueEnd: number;
+  /** Built on first access, or set by `set`. */
+  value: VarValue | undefined;
+  /** Set since parsing, so spelled as `json.dumps` would spell it. */
+  changed: boolean;
+}
 
 /**
  * The variables of one strategy, in insertion order, editable without
  * disturbing the bytes of what is not edited.
  *
+ * `parse` checks the whole text but builds a variable's value only when it
+ * is first read, so checking, counting keys and editing one key of a large
+ * state stay fast and small.
+ *
  * `toText` returns the parsed text unchanged while nothing was changed. After
- * a change it writes `{`, the entries joined by `", "`, and `}` (the framing
- * `json.dumps` uses); each entry not set since parsing keeps its key and value
- * text byte for byte, and each set entry is spelled entirely as `json.dumps`
- * would spell it, whatever `source` its value carries.
+ * a change it writes `{`, the entries joined by `", "`, and `}`, which is
+ * the framing `json.dumps` uses. Each entry not set since parsing keeps its
+ * key and value text byte for byte. Each set entry is spelled entirely as
+ * `json.dumps` would spell it, whatever `source` its value carries.
  */
 export class Vars {
-  private readonly values: Map<string, VarValue>;
-  /** Source text of each key as parsed; absent for keys set since. */
-  private readonly keyTexts: Map<string, string>;
-  private readonly changedKeys = new Set<string>();
-  /** The parsed text while nothing has changed, then null. */
-  private originalText: string | null;
+  private readonly text: string;
+  private readonly variables: Map<string, Entry>;
+  private modified: boolean;
 
-  private constructor(values: Map<string, VarValue>, keyTexts: Map<string, string>, originalText: string | null) {
-    this.values = values;
-    this.keyTexts = keyTexts;
-    this.originalText = originalText;
+  private constructor(text: string, variables: Map<string, Entry>, modified: boolean) {
+    this.text = text;
+    this.variables = variables;
+    this.modified = modified;
   }
 
   /**
@@ -51,99 +64,117 @@ export class Vars {
       return parser.fail(valueStart, `the top-level value is ${describeType(value)}, not an object`);
     }
 
-    const keyTexts = new Map<string, string>();
-    const dict = parser.parseDict(1, keyTexts);
+    const scanned = parser.scanTopLevelObject();
     parser.finish();
 
-    // The parser built this Map for us alone, so Vars can own it.
-    return new Vars(dict.entries as Map<string, VarValue>, keyTexts, text);
+    const variables = new Map<string, Entry>();
+    for (const { key, keyStart, keyEnd, valueStart: start, valueEnd: end } of scanned) {
+      const existing = variables.get(key);
+      if (existing === undefined) {
+        variables.set(key, { keyStart, keyEnd, valueStart: start, valueEnd: end, value: undefined, changed: false });
+      } else {
+        // A repeated key keeps its first spelling and position and takes the last value.
+        existing.valueStart = start;
+        existing.valueEnd = end;
+      }
+    }
+
+    return new Vars(text, variables, false);
   }
 
   static empty(): Vars {
-    return new Vars(new Map(), new Map(), null);
+    return new Vars('{}', new Map(), false);
   }
 
   get(key: string): VarValue | undefined;
   get(key: string, fallback: VarValue): VarValue;
   get(key: string, fallback?: VarValue): VarValue | undefined {
-    return this.values.get(key) ?? fallback;
+    const entry = this.variables.get(key);
+    return entry === undefined ? fallback : this.valueOf(entry);
   }
 
   /** Set a variable. An existing key keeps its position; a new key goes last. */
   set(key: string, value: VarValue): void {
-    this.values.set(key, value);
-    this.keyTexts.delete(key);
-    this.changedKeys.add(key);
-    this.originalText = null;
+    const entry = this.variables.get(key);
+
+    if (entry === undefined) {
+      this.variables.set(key, { keyStart: -1, keyEnd: -1, valueStart: -1, valueEnd: -1, value, changed: true });
+    } else {
+      entry.value = value;
+      entry.changed = true;
+    }
+    this.modified = true;
   }
 
   /** Remove a variable; returns whether it existed. */
   delete(key: string): boolean {
-    if (!this.values.delete(key)) {
+    if (!this.variables.delete(key)) {
       return false;
     }
 
-    this.keyTexts.delete(key);
-    this.changedKeys.delete(key);
-    this.originalText = null;
+    this.modified = true;
     return true;
   }
 
   has(key: string): boolean {
-    return this.values.has(key);
+    return this.variables.has(key);
   }
 
   keys(): string[] {
-    return [...this.values.keys()];
+    return [...this.variables.keys()];
   }
 
-  entries(): IterableIterator<[string, VarValue]> {
-    return this.values.entries();
+  *entries(): IterableIterator<[string, VarValue]> {
+    for (const [key, entry] of this.variables) {
+      yield [key, this.valueOf(entry)];
+    }
   }
 
   get size(): number {
-    return this.values.size;
+    return this.variables.size;
   }
 
   /** Whether anything was set or deleted since parsing. */
   get isModified(): boolean {
-    return this.originalText === null;
+    return this.modified;
   }
 
-  /** The variables as one dict value, e.g. for `toStandardJson`. */
+  /** Build the variables as one dict value, e.g. for `toStandardJson`. */
   toDict(): DictValue {
-    const entries = new Map(this.values);
+    const entries = new Map(this.entries());
 
-    if (this.originalText !== null) {
-      return { type: 'dict', entries, source: this.originalText.trim() };
+    if (!this.modified) {
+      return { type: 'dict', entries, source: this.text.trim() };
     }
-
     return { type: 'dict', entries };
   }
 
   toText(): string {
-    if (this.originalText !== null) {
-      return this.originalText;
+    if (!this.modified) {
+      return this.text;
     }
 
-    let out = '{';
-    let first = true;
-    for (const [key, value] of this.values) {
-      out += first ? '' : ', ';
-      out += this.entryText(key, value);
-      first = false;
+    const parts: string[] = [];
+    for (const [key, entry] of this.variables) {
+      parts.push(this.entryText(key, entry));
     }
 
-    return out + '}';
+    return '{' + parts.join(', ') + '}';
   }
 
-  private entryText(key: string, value: VarValue): string {
-    if (this.changedKeys.has(key)) {
-      return quotePython(key) + ': ' + serializeCanonical(value);
+  private valueOf(entry: Entry): VarValue {
+    // The whole text was checked by parse, so building cannot fail here.
+    entry.value ??= new Parser(this.text, entry.valueStart).parseValue(1);
+    return entry.value;
+  }
+
+  private entryText(key: string, entry: Entry): string {
+    if (entry.changed) {
+      return quotePython(key) + ': ' + serializeCanonical(entry.value!);
     }
 
-    const keyText = this.keyTexts.get(key) ?? quotePython(key);
-    return keyText + ': ' + serializeValue(value);
+    const text = this.text;
+    return text.slice(entry.keyStart, entry.keyEnd) + ': ' + text.slice(entry.valueStart, entry.valueEnd);
   }
 }
 

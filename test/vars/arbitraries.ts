@@ -72,7 +72,7 @@ const JSON_FRAGMENTS = [
 /** Strings made of JSON-ish fragments: mostly invalid, sometimes valid. */
 export const jsonishText = fc.array(fc.constantFrom(...JSON_FRAGMENTS), { maxLength: 12 }).map((parts) => parts.join(''));
 
-/** A valid text with one random edit, to probe errors near real structure. */
+/** Apply one random edit to a valid text, to probe errors near real structure. */
 export function mutatedText(validText: string): fc.Arbitrary<string> {
   return fc
     .tuple(fc.nat(validText.length), fc.constantFrom(...JSON_FRAGMENTS, ''), fc.nat(3))

@@ -35,7 +35,7 @@ interface LoadedKey {
 }
 
 /**
- * The "loaded back" column of each strategy's table in the fixtures README:
+ * Read the "loaded back" column of each strategy's table in the fixtures README:
  * rows like `| \`key\` | ... | \`type\`: \`repr\` |` under `### \`Strategy\``.
  */
 function readLoadedTypes(): Map<string, LoadedKey[]> {

@@ -3,7 +3,8 @@ import { describe, expect, it } from 'vitest';
 
 import { dateConversions, fromJs, loadedType, loadFailures, Vars } from '../../src/vars/index.js';
 import type { LoadRules } from '../../src/vars/index.js';
-import { isPythonIsoDatetime, isPythonStrptimeDate } from '../../src/vars/python-datetime.js';
+import { isPythonIsoDatetime } from '../../src/vars/python-fromisoformat.js';
+import { isPythonStrptimeDate } from '../../src/vars/python-strptime.js';
 import { python311SkipReason, runPython } from './python.js';
 
 const SEED = Number(process.env.FC_SEED ?? 20_251_204);

@@ -13,7 +13,7 @@ function sample<T>(arbitrary: fc.Arbitrary<T>, numRuns: number): T[] {
   return fc.sample(arbitrary, { numRuns, seed: SEED });
 }
 
-/** A value's identity with Python's view: ints exact, floats by repr, dict order kept. */
+/** Encode a value as Python sees it: ints exact, floats by repr, dict order kept. */
 function shape(value: VarValue): string {
   return JSON.stringify(tag(value));
 }
