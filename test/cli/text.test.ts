@@ -62,6 +62,14 @@ describe('truncate', () => {
     expect(truncate('a🚀🚀🚀', 4)).toBe('a🚀…');
     expect(truncate('中文中文', 4)).toBe('中…');
   });
+
+  it('keeps combining marks on the last kept character', () => {
+    expect(truncate('abe\u0301fg', 4)).toBe('abe\u0301…');
+  });
+
+  it('cuts a 10 MB text', () => {
+    expect(truncate('x'.repeat(10_000_000), 5)).toBe('xxxx…');
+  });
 });
 
 describe('formatBytes', () => {

@@ -42,23 +42,27 @@ export function displayWidth(text: string): number {
   return width;
 }
 
-/** Shortens `text` to at most `maxWidth` columns, ending with `…` when it cut something. */
+/**
+ * Shortens `text` to at most `maxWidth` columns, ending with `…` when it cut
+ * something. Reads graphemes only until the width is exceeded, so a 10 MB
+ * value costs no more than a short one.
+ */
 export function truncate(text: string, maxWidth: number): string {
-  if (displayWidth(text) <= maxWidth) {
-    return text;
-  }
-
-  let kept = '';
+  // Code units of the longest prefix that fits in maxWidth - 1 columns, which
+  // leaves one column for the ellipsis.
+  let kept = 0;
   let width = 0;
-  for (const { segment } of segmenter.segment(text)) {
-    const next = graphemeWidth(segment);
-    if (width + next > maxWidth - 1) {
-      break;
+
+  for (const { segment, index } of segmenter.segment(text)) {
+    width += graphemeWidth(segment);
+    if (width > maxWidth) {
+      return `${text.slice(0, kept)}…`;
     }
-    kept += segment;
-    width += next;
+    if (width <= maxWidth - 1) {
+      kept = index + segment.length;
+    }
   }
-  return `${kept}…`;
+  return text;
 }
 
 function graphemeWidth(grapheme: string): number {
