@@ -50,16 +50,16 @@ export function displayWidth(text: string): number {
 export function truncate(text: string, maxWidth: number): string {
   // Code units of the longest prefix that fits in maxWidth - 1 columns, which
   // leaves one column for the ellipsis.
-  let kept = 0;
+  let keptLength = 0;
   let width = 0;
 
   for (const { segment, index } of segmenter.segment(text)) {
     width += graphemeWidth(segment);
     if (width > maxWidth) {
-      return `${text.slice(0, kept)}…`;
+      return `${text.slice(0, keptLength)}…`;
     }
     if (width <= maxWidth - 1) {
-      kept = index + segment.length;
+      keptLength = index + segment.length;
     }
   }
   return text;
