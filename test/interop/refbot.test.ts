@@ -19,7 +19,7 @@ import {
   readFixtureStrategies,
   type FixtureStrategy,
 } from './support/fixtures.js';
-import { refbotBackup, refbotBackupFile, refbotLoad, refbotMissingReason } from './support/refbot.js';
+import { refbotBackup, refbotBackupFile, refbotLoad, refbotLoadEach, refbotMissingReason } from './support/refbot.js';
 import { loadSqlDump, storedRows } from './support/rows.js';
 import { realServerMissingReason, titled } from './support/skip.js';
 
@@ -86,6 +86,16 @@ describe.skipIf(fixtureReason !== null)(titled('refbot on bot-written fixtures',
           }
         },
       );
+
+      it('load-each matches loaded-back columns', async () => {
+        const results = await refbotLoadEach(fixture.url, [...strategies.map((strategy) => strategy.strategyId), 'INITIAL VALUE']);
+
+        expect(results['INITIAL VALUE']?.status).toBe('error');
+        for (const strategy of strategies) {
+          const expected = Object.fromEntries(strategy.keys.map((entry) => [entry.key, { type: entry.loadedType, repr: entry.loadedRepr }]));
+          expect(results[strategy.strategyId]?.vars, strategy.strategyId).toEqual(expected);
+        }
+      });
 
       it('load of placeholder row logs error', async () => {
         const result = await refbotLoad(fixture.url, 'INITIAL VALUE');
