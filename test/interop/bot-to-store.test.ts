@@ -174,6 +174,26 @@ describe.skipIf(refbotReason !== null)(titled('bot writes that the store reads',
         expect(vars.toText()).toBe(`${text.slice(0, -1)}, "added": 1e+22}`);
       });
 
+      it('store reads a bot table of another name', async () => {
+        const table = dialect === 'postgresql' ? 'trading.bot_vars' : 'bot_vars';
+        if (dialect === 'postgresql') {
+          await db.exec('CREATE SCHEMA trading');
+        }
+        await refbotBackup(db.url, 'Elsewhere', '{"qty": 3}', { table });
+
+        const other = await openStore({ url: db.url, table, lockTimeoutMs: 5000 });
+        try {
+          const read = await other.readStrategy('Elsewhere');
+          await other.insertStrategy('FromStore', '{"qty": 4}');
+          const loaded = await refbotLoad(db.url, 'FromStore', { table });
+
+          expect(read?.rows.map((row) => row.variables)).toEqual(['{"qty": 3}']);
+          expect(loaded.vars['qty']).toEqual({ type: 'int', repr: '4' });
+        } finally {
+          await other.close();
+        }
+      });
+
       it('loaded row matches bot among duplicates', async () => {
         await refbotBackup(db.url, 'Dup', '{"row": "bot"}');
         const [botRow] = await storedRows(db, 'Dup');
