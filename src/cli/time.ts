@@ -9,7 +9,11 @@ const NEW_YORK = 'America/New_York';
 
 const MICROS_PER_SECOND = 1_000_000n;
 
-const newYorkFormat = new Intl.DateTimeFormat('en-US', {
+// Created on first use: building a time zone formatter costs start-up time
+// that `--help` should not pay.
+let newYorkFormat: Intl.DateTimeFormat | undefined;
+
+const NEW_YORK_FORMAT_OPTIONS: Intl.DateTimeFormatOptions = {
   timeZone: NEW_YORK,
   year: 'numeric',
   month: '2-digit',
@@ -19,11 +23,12 @@ const newYorkFormat = new Intl.DateTimeFormat('en-US', {
   second: '2-digit',
   hourCycle: 'h23',
   timeZoneName: 'short',
-});
+};
 
 /** Formats an instant as New York wall time to the second: `2026-12-04 14:41:06 EST`. */
 export function formatNewYork(epochMicros: bigint): string {
   const parts = new Map<string, string>();
+  newYorkFormat ??= new Intl.DateTimeFormat('en-US', NEW_YORK_FORMAT_OPTIONS);
   for (const part of newYorkFormat.formatToParts(millisFromMicros(epochMicros))) {
     parts.set(part.type, part.value);
   }

@@ -2,8 +2,8 @@ import { randomUUID } from 'node:crypto';
 import { existsSync, renameSync, rmSync } from 'node:fs';
 
 import { RuntimeFailure, UsageError } from '../errors.js';
+import { formatBotSqliteText, formatNewYorkWallText } from '../store/timestamp.js';
 import { DEMO_STRATEGIES, PLACEHOLDER, PLACEHOLDER_AGE_SECONDS } from './strategies.js';
-import { formatBotSqliteTimestamp } from './timestamp.js';
 
 /**
  * Creates the demo SQLite database: the bot's own table (same DDL as
@@ -92,7 +92,7 @@ function demoRows(nowMs: number): InsertRow[] {
   const nowMicros = BigInt(nowMs) * 1000n;
   const placeholder: InsertRow = {
     id: randomUUID(),
-    lastUpdated: formatBotSqliteTimestamp(nowMicros - secondsToMicros(PLACEHOLDER_AGE_SECONDS) + 417n, { withOffset: false }),
+    lastUpdated: formatNewYorkWallText(nowMicros - secondsToMicros(PLACEHOLDER_AGE_SECONDS) + 417n),
     variables: PLACEHOLDER,
     strategyId: PLACEHOLDER,
     ageSeconds: PLACEHOLDER_AGE_SECONDS,
@@ -104,7 +104,7 @@ function demoRows(nowMs: number): InsertRow[] {
       const jitterMicros = BigInt((strategyIndex * 7 + rowIndex * 3 + 1) * 131);
       return {
         id: randomUUID(),
-        lastUpdated: formatBotSqliteTimestamp(nowMicros - secondsToMicros(row.ageSeconds) + jitterMicros, { withOffset: true }),
+        lastUpdated: formatBotSqliteText(nowMicros - secondsToMicros(row.ageSeconds) + jitterMicros),
         variables: row.variables,
         strategyId: strategy.strategyId,
         ageSeconds: row.ageSeconds,
