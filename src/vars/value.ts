@@ -6,6 +6,11 @@
  * `source` is the exact text a value was parsed from. The serializer writes it
  * back unchanged, which is what keeps untouched values byte-identical; values
  * built in code have no `source` and are spelled as `json.dumps` spells them.
+ * The parser leaves `source` out of scalars whose text is already the
+ * `json.dumps` spelling, since writing them anew gives the same bytes.
+ *
+ * Values are immutable: build a new value to change one, because a list or
+ * dict that kept its `source` would otherwise be written as it was parsed.
  */
 
 export type VarValue =

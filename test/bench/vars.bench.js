@@ -2,26 +2,50 @@
 // state document with varsctl's dialect code, with CPython's json.loads +
 // json.dumps, and with V8's JSON.parse + JSON.stringify. The document has
 // the shape a busy bot stores: positions, orders with big ids, fills,
-// indicator series with NaN, and unicode notes. Every measurement runs in a fresh child process: timing as
-// the median of several runs after warm-up, memory as the peak RSS of one
-// run minus the peak RSS of a process that only read the document.
+// indicator series with NaN, and unicode notes.
 //
-// Run with `npm run bench -- vars` (builds first); BENCH_SCALE=small uses a
-// 1 MB document for a quick check.
-import { execFileSync, spawnSync } from 'node:child_process';
+// Every measurement runs in a fresh child process. Timing: rounds of the
+// cases in a rotating order, each child running a few warm-up and timed
+// runs, and the median over all timed runs. Memory: the peak RSS of a child
+// that runs the case once, minus the peak RSS of a child that only reads the
+// document. Results go to stdout and to the "Vars serializer" section of
+// docs/benchmarks.md.
+//
+// `npm run bench -- vars` builds first; BENCH_SCALE=small uses a 1 MiB
+// document. `node test/bench/vars.bench.js --write-document FILE` writes the
+// document alone, for profiling by hand.
+import { execFileSync } from 'node:child_process';
 import { existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 
-const DOCUMENT_BYTES = (process.env.BENCH_SCALE === 'small' ? 1 : 10) * 1024 * 1024;
-const WARMUP_RUNS = 2;
-const TIMED_RUNS = 7;
+import { provenance, table, writeSection } from './lib/report.js';
+import { SMALL } from './lib/scale.js';
+
+const DOCUMENT_BYTES = (SMALL ? 1 : 10) * 1024 * 1024;
+const ROUNDS = SMALL ? 1 : 3;
+const WARMUP_RUNS = 3;
+const RUNS_PER_ROUND = 3;
 const SEED = 20251204;
+
+/** The targets: ratios of CPU time to the anchors, and peak memory to the document size. */
+const MAX_VS_CPYTHON = 1;
+const MAX_VS_V8 = 2;
+const MAX_MEMORY_FACTOR = 5;
 
 const benchFolder = path.dirname(fileURLToPath(import.meta.url));
 const distVars = path.join(benchFolder, '../../dist/vars');
 const PYTHON = existsSync('/usr/bin/python3') ? '/usr/bin/python3' : 'python3';
+
+const CASES = [
+  { mode: 'lossless', label: 'varsctl: `Vars.parse` + `toText`, nothing changed' },
+  { mode: 'edit', label: 'varsctl: `Vars.parse` + `set` one key + `toText`' },
+  { mode: 'read-edit', label: 'varsctl: `Vars.parse` + read every variable + `set` one key + `toText`' },
+  { mode: 'full', label: 'varsctl: `parseValue` + every value spelled anew as `json.dumps` does' },
+  { mode: 'v8', label: 'V8: `JSON.parse` + `JSON.stringify` (NaN and Infinity as null)' },
+  { mode: 'python', label: 'CPython: `json.loads` + `json.dumps`' },
+];
 
 async function main() {
   const vars = await import(path.join(distVars, 'index.js'));
@@ -29,36 +53,52 @@ async function main() {
   process.on('exit', () => rmSync(scratch, { recursive: true, force: true }));
 
   const text = vars.serializeValue(vars.fromJs(generateState(createRandom(SEED), DOCUMENT_BYTES)));
-  const documentFile = path.join(scratch, 'state.json');
-  writeFileSync(documentFile, text);
+  const files = { document: path.join(scratch, 'state.json'), strict: path.join(scratch, 'state-strict.json') };
+  writeFileSync(files.document, text);
   // JSON.parse rejects NaN and Infinity, so V8 gets the same text with those tokens as null.
-  const strictFile = path.join(scratch, 'state-strict.json');
-  writeFileSync(strictFile, text.replace(/(?<=[\[:,] ?)(NaN|-?Infinity)(?=[,\]}])/g, 'null'));
+  writeFileSync(files.strict, text.replace(/(?<=[[:,] ?)(NaN|-?Infinity)(?=[,\]}])/g, 'null'));
 
   const stats = documentStats(vars, text);
-  console.error(`document: ${mib(text.length)} MiB, ${stats.values} values (${stats.floats} floats, ${stats.ints} ints, ${stats.strings} strings)`);
+  console.error(`document: ${mib(text.length)} MiB, ${stats.values} values`);
 
-  const python = measurePython(documentFile);
-  const cases = [
-    ['varsctl: Vars.parse + toText, unchanged', 'lossless'],
-    ['varsctl: Vars.parse + set one key + toText', 'edit'],
-    ['varsctl: Vars.parse + read every variable + set one key + toText', 'read-edit'],
-    ['varsctl: parseValue + json.dumps spelling of every value', 'full'],
-    ['V8: JSON.parse + JSON.stringify (NaN as null)', 'v8'],
-  ];
-  const baselineKb = childMeasure('baseline', documentFile).peakKb;
-  const results = cases.map(([label, mode]) => {
-    const file = mode === 'v8' ? strictFile : documentFile;
-    const timing = childMeasure(mode, file);
-    const memory = childMeasure(`${mode}-memory`, file);
-    return { label, ...timing, extraKb: memory.peakKb - baselineKb };
+  const samples = new Map(CASES.map(({ mode }) => [mode, { wall: [], cpu: [] }]));
+  for (let round = 0; round < ROUNDS; round += 1) {
+    for (let index = 0; index < CASES.length; index += 1) {
+      const { mode } = CASES[(index + round) % CASES.length];
+      const timing = measureTiming(mode, files);
+      samples.get(mode).wall.push(...timing.wall);
+      samples.get(mode).cpu.push(...timing.cpu);
+    }
+  }
+
+  const baselineKb = { node: measureMemory('baseline', files), python: measureMemory('python-baseline', files) };
+  const results = CASES.map(({ mode, label }) => {
+    const peakKb = measureMemory(mode, files);
+    const extraKb = peakKb - (mode === 'python' ? baselineKb.python : baselineKb.node);
+    const { wall, cpu } = samples.get(mode);
+    return { mode, label, wallMs: median(wall), cpuMs: median(cpu), runs: cpu.length, extraKb };
   });
-  results.push({ label: 'CPython: json.loads + json.dumps', ...python });
 
-  printReport(text.length, stats, results);
+  const body = report(text.length, stats, results);
+  console.log(body);
+  writeSection('Vars serializer', body);
 }
 
-function childMeasure(mode, file) {
+function measureTiming(mode, files) {
+  if (mode === 'python') {
+    return runPython(['timing', files.document, String(WARMUP_RUNS), String(RUNS_PER_ROUND)]);
+  }
+  return runNodeChild(mode, mode === 'v8' ? files.strict : files.document);
+}
+
+function measureMemory(mode, files) {
+  if (mode === 'python' || mode === 'python-baseline') {
+    return runPython([mode === 'python' ? 'memory' : 'baseline', files.document, '0', '0']).peakKb;
+  }
+  return runNodeChild(`${mode}-memory`, mode === 'v8' ? files.strict : files.document).peakKb;
+}
+
+function runNodeChild(mode, file) {
   const output = execFileSync(process.execPath, ['--expose-gc', fileURLToPath(import.meta.url), '--child', mode, file], {
     encoding: 'utf8',
     maxBuffer: 16 * 1024 * 1024,
@@ -89,12 +129,11 @@ async function runChild(mode, file) {
     v8: () => JSON.stringify(JSON.parse(text)),
   };
 
-  const memoryRun = mode.endsWith('-memory');
   const operation = operations[mode.replace(/-memory$/, '')];
-  if (memoryRun || mode === 'baseline') {
+  if (mode.endsWith('-memory')) {
     global.gc();
     const result = operation();
-    // Flatten rope strings so the output really exists, as writing it would require.
+    // Writing the output needs it flat, so flatten any rope here too.
     const length = typeof result === 'string' ? Buffer.byteLength(result) : result;
     process.stdout.write(JSON.stringify({ peakKb: process.resourceUsage().maxRSS, length }));
     return;
@@ -102,7 +141,7 @@ async function runChild(mode, file) {
 
   const wall = [];
   const cpu = [];
-  for (let run = 0; run < WARMUP_RUNS + TIMED_RUNS; run += 1) {
+  for (let run = 0; run < WARMUP_RUNS + RUNS_PER_ROUND; run += 1) {
     global.gc();
     const started = process.hrtime.bigint();
     const cpuStarted = process.cpuUsage();
@@ -114,12 +153,11 @@ async function runChild(mode, file) {
       cpu.push((cpuUsed.user + cpuUsed.system) / 1000);
     }
   }
-  process.stdout.write(JSON.stringify({ medianMs: median(wall), minMs: Math.min(...wall), cpuMs: median(cpu) }));
+  process.stdout.write(JSON.stringify({ wall, cpu }));
 }
 
-function measurePython(file) {
-  const script = `
-import gc, json, resource, statistics, sys, time
+const PYTHON_SCRIPT = `
+import gc, json, resource, sys, time
 mode, path, warmups, runs = sys.argv[1], sys.argv[2], int(sys.argv[3]), int(sys.argv[4])
 text = open(path, encoding='utf-8').read()
 gc.collect()
@@ -138,40 +176,73 @@ else:
         if run >= warmups:
             wall.append((time.perf_counter() - started) * 1000)
             cpu.append((time.process_time() - cpu_started) * 1000)
-    print(json.dumps({'medianMs': statistics.median(wall), 'minMs': min(wall), 'cpuMs': statistics.median(cpu), 'version': sys.version.split()[0]}))
+    print(json.dumps({'wall': wall, 'cpu': cpu, 'version': sys.version.split()[0]}))
 `;
-  const run = (mode) => JSON.parse(execFileSync(PYTHON, ['-c', script, mode, file, String(WARMUP_RUNS), String(TIMED_RUNS)], { encoding: 'utf8' }));
-  const timing = run('timing');
-  return { ...timing, extraKb: run('memory').peakKb - run('baseline').peakKb };
+
+function runPython(args) {
+  return JSON.parse(execFileSync(PYTHON, ['-c', PYTHON_SCRIPT, ...args], { encoding: 'utf8' }));
 }
 
-function printReport(bytes, stats, results) {
-  const python = results.find((result) => result.label.startsWith('CPython'));
-  const v8 = results.find((result) => result.label.startsWith('V8'));
-  const lines = [
-    `Document: ${mib(bytes)} MiB (${bytes} bytes), ${stats.values} values: ${stats.floats} floats, ${stats.ints} ints, ${stats.strings} strings, ${stats.containers} lists and dicts.`,
+function report(bytes, stats, results) {
+  const python = results.find((result) => result.mode === 'python');
+  const v8 = results.find((result) => result.mode === 'v8');
+  const versus = (result, anchor) => `${(result.cpuMs / anchor.cpuMs).toFixed(2)}x`;
+  const memoryFactor = (result) => (result.extraKb * 1024) / bytes;
+
+  const rows = results.map((result) => [
+    result.label,
+    result.wallMs.toFixed(0),
+    result.cpuMs.toFixed(0),
+    versus(result, python),
+    versus(result, v8),
+    `${mib(result.extraKb * 1024)} MiB`,
+    `${memoryFactor(result).toFixed(1)}x`,
+  ]);
+
+  const verdicts = results
+    .filter((result) => result.mode !== 'python' && result.mode !== 'v8')
+    .map((result) => [
+      result.label,
+      judge(result.cpuMs / python.cpuMs, MAX_VS_CPYTHON),
+      judge(result.cpuMs / v8.cpuMs, MAX_VS_V8),
+      judge(memoryFactor(result), MAX_MEMORY_FACTOR),
+    ]);
+
+  const cpuModel = readFileSync('/proc/cpuinfo', 'utf8').split('\n').find((line) => line.startsWith('model name'))?.split(':')[1]?.trim();
+  const nproc = execFileSync('nproc', { encoding: 'utf8' }).trim();
+
+  return [
+    provenance('vars.bench.js'),
     '',
-    '| case | median wall ms | min wall ms | median CPU ms | CPU vs CPython | CPU vs V8 | peak extra memory | x document |',
-    '| --- | ---: | ---: | ---: | ---: | ---: | ---: | ---: |',
-    ...results.map((result) =>
-      [
-        '',
-        result.label,
-        result.medianMs.toFixed(1),
-        result.minMs.toFixed(1),
-        result.cpuMs.toFixed(1),
-        `${(result.cpuMs / python.cpuMs).toFixed(2)}x`,
-        `${(result.cpuMs / v8.cpuMs).toFixed(2)}x`,
-        `${mib(result.extraKb * 1024)} MiB`,
-        `${((result.extraKb * 1024) / bytes).toFixed(1)}x`,
-        '',
-      ].join(' | ').trim(),
-    ),
+    `Document: ${mib(bytes)} MiB (${bytes} bytes) of one generated strategy state in the bot's spelling, checked equal to CPython's \`json.dumps(json.loads(text))\`: ${stats.values} values, of which ${stats.floats} floats, ${stats.ints} ints, ${stats.strings} strings and ${stats.containers} lists and dicts.`,
+    `Each case runs in fresh Node.js or Python processes: ${ROUNDS} rounds in a rotating order, ${WARMUP_RUNS} warm-up and ${RUNS_PER_ROUND} timed runs per process, ${results[0].runs} timed runs in all; figures are medians.`,
+    'Ratios compare CPU time (user + system, all threads), because wall time on this shared 2-core machine swings with the load of other jobs; wall time is shown for reference.',
+    "Peak extra memory is the peak RSS of a process that runs the case once minus that of a process that only read the document; for V8 and varsctl it includes garbage the collector had not yet freed.",
     '',
-    `Machine: ${os.cpus().length} CPUs (nproc ${execFileSync('nproc', { encoding: 'utf8' }).trim()}), ${os.cpus()[0]?.model ?? 'unknown CPU'}, ${mib(os.totalmem())} MiB RAM, ${os.type()} ${os.release()}.`,
-    `Versions: Node ${process.versions.node} (V8 ${process.versions.v8}), CPython ${python.version} (${PYTHON}).`,
-  ];
-  console.log(lines.join('\n'));
+    table(['case', 'median wall ms', 'median CPU ms', 'CPU vs CPython', 'CPU vs V8', 'peak extra memory', 'x document'], rows),
+    '',
+    `Targets: CPU time at most ${MAX_VS_CPYTHON}x CPython's and ${MAX_VS_V8}x V8's, peak extra memory under ${MAX_MEMORY_FACTOR}x the document.`,
+    '',
+    table(['case', `vs CPython (at most ${MAX_VS_CPYTHON}x)`, `vs V8 (at most ${MAX_VS_V8}x)`, `memory (under ${MAX_MEMORY_FACTOR}x)`], verdicts),
+    '',
+    'How to read this:',
+    '',
+    '- `Vars.parse` checks the whole text without building values and builds a variable when it is first read; `toText` copies the text of every variable not set. This is what `list`, `show --raw`, `set`, `export` and `restore` do with a state, so these rows are the ones the targets are about.',
+    '- Reading every variable builds the whole value tree: one object per value, a `Map` per dict, a `bigint` per int and the source text of floats that `json.dumps` would spell differently. That costs several times the memory of V8\'s own objects and keeps the garbage collector busy copying live objects, which is why the two rows that build everything miss the targets.',
+    '- The last varsctl row re-spells every value instead of reusing the source text, the work CPython does in `json.dumps`; varsctl never needs it for a stored state, because unchanged values keep their bytes.',
+    '',
+    `Machine: ${cpuModel ?? os.cpus()[0]?.model}, \`nproc\` = ${nproc}, ${(os.totalmem() / 1024 ** 3).toFixed(1)} GiB memory, ${os.type()} ${os.release()}.`,
+    `Versions: Node.js ${process.version} (V8 ${process.versions.v8}), CPython ${results.find((result) => result.mode === 'python').version ?? pythonVersion()} (\`${PYTHON}\`).`,
+  ].join('\n');
+}
+
+function judge(ratio, maximum) {
+  const text = `${ratio.toFixed(2)}x`;
+  return ratio <= maximum ? `${text}, met` : `${text}, **missed** by ${(ratio / maximum).toFixed(2)}x`;
+}
+
+function pythonVersion() {
+  return execFileSync(PYTHON, ['-c', 'import sys; print(sys.version.split()[0])'], { encoding: 'utf8' }).trim();
 }
 
 function documentStats(vars, text) {
@@ -219,13 +290,15 @@ const SYMBOLS = ['AAPL', 'MSFT', 'NVDA', 'SPY', 'QQQ', 'TSLA', 'AMZN', 'BRK-B', 
 const NOTES = ['Покупать на просадке 📉 → продавать на росте 📈', 'naïve café – “quotes”', '株式 rotation paused', 'stop moved after FOMC', 'grid rebuilt'];
 
 /**
- * Generate one strategy's `self.vars` of about `targetBytes` once serialized, as plain
- * JS for `fromJs` (bigint for ints, number for floats, Map to keep order).
+ * Generate one strategy's `self.vars` of about `targetBytes` once serialized,
+ * as plain JS for `fromJs` (bigint for ints, number for floats, Map to keep
+ * key order).
  */
 function generateState(random, targetBytes) {
   const pick = (items) => items[Math.floor(random() * items.length)];
   const price = () => Math.round(random() * 90_000) / 100 + 1;
-  const isoTime = (day) => `2025-${String(1 + (day % 12)).padStart(2, '0')}-${String(1 + (day % 28)).padStart(2, '0')}T${String(9 + Math.floor(random() * 7)).padStart(2, '0')}:30:00.${String(Math.floor(random() * 1e6)).padStart(6, '0')}-04:00`;
+  const isoTime = (day) =>
+    `2025-${String(1 + (day % 12)).padStart(2, '0')}-${String(1 + (day % 28)).padStart(2, '0')}T${String(9 + Math.floor(random() * 7)).padStart(2, '0')}:30:00.${String(Math.floor(random() * 1e6)).padStart(6, '0')}-04:00`;
 
   const state = new Map([
     ['iteration_count', BigInt(Math.floor(random() * 1e6))],
@@ -258,12 +331,12 @@ function generateState(random, targetBytes) {
   }
   state.set('indicators', indicators);
 
+  // Orders and fills make up the rest; each adds about 160 bytes.
   const orders = [];
   const fills = [];
   state.set('open_orders', orders);
   state.set('fills', fills);
-  let bytes = 0;
-  for (let day = 0; bytes < targetBytes; day += 1) {
+  for (let day = 0, bytes = 0; bytes < targetBytes; day += 1, bytes += 160) {
     const order = {
       id: random() < 0.5 ? 18446744073709551616n + BigInt(day) : BigInt(Math.floor(random() * 2 ** 53)),
       symbol: pick(SYMBOLS),
@@ -273,9 +346,11 @@ function generateState(random, targetBytes) {
       status: pick(['new', 'partially_filled', 'filled', 'canceled']),
       note: random() < 0.1 ? pick(NOTES) : null,
     };
-    const fill = { order_id: order.id, price: price(), qty: Number(order.qty) / 2, fee: random() / 10, ts: isoTime(day), venue: pick(['XNAS', 'ARCX', 'BATS']) };
-    (day % 3 === 0 ? orders : fills).push(day % 3 === 0 ? order : fill);
-    bytes += 160;
+    if (day % 3 === 0) {
+      orders.push(order);
+    } else {
+      fills.push({ order_id: order.id, price: price(), qty: Number(order.qty) / 2, fee: random() / 10, ts: isoTime(day), venue: pick(['XNAS', 'ARCX', 'BATS']) });
+    }
   }
 
   return state;
@@ -285,7 +360,6 @@ function generateState(random, targetBytes) {
 if (process.argv[2] === '--child') {
   await runChild(process.argv[3], process.argv[4]);
 } else if (process.argv[2] === '--write-document') {
-  // For profiling by hand: node test/bench/vars.bench.js --write-document FILE
   const vars = await import(path.join(distVars, 'index.js'));
   writeFileSync(process.argv[3], vars.serializeValue(vars.fromJs(generateState(createRandom(SEED), DOCUMENT_BYTES))));
 } else {

@@ -32,6 +32,25 @@ describe('parser robustness', () => {
     );
   });
 
+  it('Vars.parse checks values as parseValue does', () => {
+    fc.assert(
+      fc.property(fc.oneof(jsonishText, pythonValue.map(serializeValue)), (inner) => {
+        const text = `{"k": ${inner}, "z": 1}`;
+        const viaVars = outcome(() => {
+          const vars = Vars.parse(text);
+          return [...vars.entries()].map(([key, value]) => `${key}=${serializeValue(value)}`).join(' ');
+        });
+        const viaValue = outcome(() => {
+          const value = parseValue(text);
+          return value.type === 'dict' ? [...value.entries].map(([key, item]) => `${key}=${serializeValue(item)}`).join(' ') : '';
+        });
+
+        expect(viaVars).toEqual(viaValue);
+      }),
+      { numRuns: 2000, seed: SEED },
+    );
+  });
+
   it('deep nesting fails cleanly', () => {
     const text = '['.repeat(100_000) + ']'.repeat(100_000);
 
@@ -128,6 +147,18 @@ json.dump(out, sys.stdout)
     });
   });
 });
+
+/** The result of `run`, or the offset and reason of the VarsParseError it throws. */
+function outcome(run: () => string): string {
+  try {
+    return run();
+  } catch (error) {
+    if (error instanceof VarsParseError) {
+      return `error at ${error.offset}: ${error.reason}`;
+    }
+    throw error;
+  }
+}
 
 /** Python positions count code points; ours count UTF-16 units. */
 function codePointIndex(text: string, utf16Offset: number): number {
