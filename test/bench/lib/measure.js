@@ -6,18 +6,29 @@ import os from 'node:os';
 import path from 'node:path';
 
 const GNU_TIME = '/usr/bin/time';
+const DEFAULT_TIMEOUT_MS = 300_000;
+
+/** A run that took longer than its case's `timeoutMs` and was killed. */
+export class TimeoutError extends Error {}
 const scratch = mkdtempSync(path.join(os.tmpdir(), 'varsctl-bench-time-'));
 process.on('exit', () => rmSync(scratch, { recursive: true, force: true }));
 
 /**
  * Runs one command to completion and returns `{ ms, peakKb }`; `peakKb` is
- * null unless `memory` is set, because the GNU time wrapper adds a fork and
- * an exec that matter for commands of a few milliseconds. stdout goes to
- * `stdout` (a file path) or is discarded; a non-zero exit throws with stderr.
+ * null unless `memory` is set, because the GNU time and timeout wrappers add
+ * forks and execs that matter for commands of a few milliseconds. stdout goes
+ * to `stdout` (a file path) or is discarded. A non-zero exit throws with
+ * stderr, and a run longer than `timeoutMs` is killed and throws TimeoutError.
  */
-export function runCommand({ command, args = [], stdout, cwd, env, memory = false }) {
+export function runCommand({ command, args = [], stdout, cwd, env, memory = false, timeoutMs = DEFAULT_TIMEOUT_MS }) {
+  args = typeof args === 'function' ? args() : args;
   const memoryFile = path.join(scratch, 'peak');
-  const argv = memory ? [GNU_TIME, '-f', '%M', '-o', memoryFile, command, ...args] : [command, ...args];
+  // timeout(1) kills the command itself; GNU time's %M covers it because
+  // wait4 reports the largest resident set of the waited-for descendants.
+  const seconds = String(Math.ceil(timeoutMs / 1000));
+  const argv = memory
+    ? [GNU_TIME, '-f', '%M', '-o', memoryFile, 'timeout', '-k', '5', seconds, command, ...args]
+    : [command, ...args];
   const output = stdout === undefined ? 'ignore' : openSync(stdout, 'w');
 
   try {
@@ -27,9 +38,13 @@ export function runCommand({ command, args = [], stdout, cwd, env, memory = fals
       env: env ?? process.env,
       stdio: ['ignore', output, 'pipe'],
       maxBuffer: 64 * 1024 * 1024,
+      timeout: memory ? undefined : timeoutMs,
     });
     const ms = Number(process.hrtime.bigint() - started) / 1e6;
 
+    if ((memory && result.status === 124) || result.error?.code === 'ETIMEDOUT') {
+      throw new TimeoutError(`${command} ${String(args[1] ?? args[0] ?? '')} timed out after ${seconds} s`);
+    }
     if (result.error !== undefined) {
       throw result.error;
     }
@@ -48,16 +63,33 @@ export function runCommand({ command, args = [], stdout, cwd, env, memory = fals
 /**
  * Runs every case `runs` times, interleaved and in a rotating order so that
  * drift (caches, other load) hits each case alike, after `warmups` untimed
- * rounds. A case's `before` runs untimed ahead of each of its runs and its
+ * rounds. A case's `args` may be a function, called for each run (to write a
+ * new value each time). Its `before` runs untimed ahead of each run and its
  * `check` after each (to prove the run did its work). Returns, per case key,
- * `{ label, medianMs, minMs, maxMs, peakKb }` with the highest peak seen.
+ * `{ label, medianMs, minMs, maxMs, peakKb }` with the highest peak seen. A
+ * case that times out once is not run again and reports `timedOut: true`
+ * with its time limit as every time.
  */
 export function compare(cases, { runs, warmups = 1 }) {
-  const samples = new Map(cases.map((entry) => [entry.key, { ms: [], peaks: [] }]));
+  const samples = new Map(cases.map((entry) => [entry.key, { ms: [], peaks: [], timedOut: false }]));
 
   const runCase = (entry, record) => {
+    const sample = samples.get(entry.key);
+    if (sample.timedOut) {
+      return;
+    }
     entry.before?.();
-    const result = runCommand(entry);
+    let result;
+    try {
+      result = runCommand(entry);
+    } catch (error) {
+      if (!(error instanceof TimeoutError)) {
+        throw error;
+      }
+      console.error(error.message);
+      sample.timedOut = true;
+      return;
+    }
     entry.check?.(result);
     if (record) {
       samples.get(entry.key).ms.push(result.ms);
@@ -77,7 +109,12 @@ export function compare(cases, { runs, warmups = 1 }) {
 
   const results = {};
   for (const entry of cases) {
-    const { ms, peaks } = samples.get(entry.key);
+    const { ms, peaks, timedOut } = samples.get(entry.key);
+    if (timedOut) {
+      const limitMs = entry.timeoutMs ?? DEFAULT_TIMEOUT_MS;
+      results[entry.key] = { label: entry.label, timedOut: true, medianMs: limitMs, minMs: limitMs, maxMs: limitMs, peakKb: null };
+      continue;
+    }
     results[entry.key] = {
       label: entry.label,
       medianMs: median(ms),

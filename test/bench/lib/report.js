@@ -10,7 +10,9 @@ import { SMALL } from './scale.js';
 
 const REPOSITORY = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../../..');
 export const REPORT_FILE = path.join(REPOSITORY, 'docs/benchmarks.md');
-export const CLI = path.join(REPOSITORY, 'bin/varsctl.js');
+// VARSCTL_BENCH_CLI measures another build, such as a copy of the tree built
+// elsewhere while this one is being edited.
+export const CLI = process.env.VARSCTL_BENCH_CLI ?? path.join(REPOSITORY, 'bin/varsctl.js');
 
 const INTRO = `# Benchmarks
 
@@ -99,11 +101,17 @@ export function provenance(script) {
   const when = new Date().toISOString().slice(0, 16).replace('T', ' ');
   const scale = SMALL ? ' **Small scale: a tenth of the sizes named in the targets.**' : '';
   const load = os.loadavg()[0].toFixed(2);
-  return `Measured ${when} UTC by \`${commandLine(script)}\` (\`test/bench/${script}\`); the 1-minute load average was ${load} when the section was written.${scale}`;
+  const build = process.env.VARSCTL_BENCH_CLI === undefined ? '' : ` The varsctl measured is \`${CLI}\`.`;
+  return `Measured ${when} UTC by \`${commandLine(script)}\` (\`test/bench/${script}\`); the 1-minute load average was ${load} when the section was written.${build}${scale}`;
 }
 
 export function formatMs(ms) {
   return ms >= 10_000 ? `${(ms / 1000).toFixed(1)} s` : ms >= 1000 ? `${(ms / 1000).toFixed(2)} s` : `${ms.toFixed(ms < 100 ? 1 : 0)} ms`;
+}
+
+/** A median, or the time limit of a command that timed out. */
+export function formatTiming(result) {
+  return result.timedOut ? `timed out after ${formatMs(result.medianMs)}` : formatMs(result.medianMs);
 }
 
 export function formatMb(kb) {
@@ -130,9 +138,9 @@ export function ratioRow(measure, ours, anchor, maximum) {
   const ratio = ours.medianMs / anchor.medianMs;
   return [
     measure,
-    formatMs(ours.medianMs),
-    `${formatMs(anchor.medianMs)} (${anchor.label})`,
-    formatRatio(ratio),
+    formatTiming(ours),
+    `${formatTiming(anchor)} (${anchor.label})`,
+    `${ours.timedOut || anchor.timedOut ? 'over ' : ''}${formatRatio(ratio)}`,
     `at most ${maximum}x`,
     verdict(ratio, maximum),
     `${formatMb(ours.peakKb)} / ${formatMb(anchor.peakKb)}`,
@@ -151,6 +159,9 @@ export function table(header, rows) {
  */
 export function growthRow(measure, small, large, factor) {
   const growth = large.medianMs / small.medianMs;
+  if (small.timedOut || large.timedOut) {
+    return [measure, formatTiming(small), formatTiming(large), `${factor}x`, 'n/a', '**unknown: a run timed out**'];
+  }
   const shape = growth <= factor * 1.1 ? 'linear or better' : '**worse than linear**';
   return [measure, formatMs(small.medianMs), formatMs(large.medianMs), `${factor}x`, formatRatio(growth), shape];
 }
