@@ -17,6 +17,7 @@ export { fileInput, spoolInput, type SpooledInput } from './input.js';
 export { openFileSink, fileFailure, EXPORT_FILE_MODE, type ExportSink } from './file-sink.js';
 export { expandDatePattern, purgeBackupName } from './file-name.js';
 export { PLACEHOLDER } from './edits.js';
+export { escapeInvisible } from './json-line.js';
 export {
   FORMAT_NAME,
   FORMAT_VERSION,

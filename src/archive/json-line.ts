@@ -14,8 +14,12 @@ const INVISIBLE = /[\u007f-\u009f\u00ad\u061c\u180e\u200b-\u200f\u2028-\u202e\u2
  * above, which become `\uXXXX` escapes.
  */
 export function jsonLine(record: unknown): string {
-  const json = JSON.stringify(record).replace(INVISIBLE, escapeCharacter);
-  return `${json}\n`;
+  return `${escapeInvisible(JSON.stringify(record))}\n`;
+}
+
+/** Replaces the invisible characters above with `\uXXXX` escapes, for display as well as for export lines. */
+export function escapeInvisible(text: string): string {
+  return text.replace(INVISIBLE, escapeCharacter);
 }
 
 function escapeCharacter(character: string): string {

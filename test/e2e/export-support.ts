@@ -16,7 +16,7 @@ export interface RawTableRow {
   readonly strategy_id: string | null;
 }
 
-/** Every row of the table, raw, ordered by strategy_id and id. */
+/** Reads every row of the table, raw, ordered by strategy_id and id. */
 export async function tableRows(db: TestDatabase, tableName = 'vars_backup'): Promise<RawTableRow[]> {
   const rows = await db.query(
     `SELECT id, CAST(last_updated AS TEXT) AS last_updated, variables, strategy_id FROM ${quoteTableName(tableName)} ORDER BY strategy_id, id`,

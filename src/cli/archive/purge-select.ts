@@ -88,7 +88,8 @@ export async function selectForPurge(store: Store, selectors: PurgeSelectors, op
     strategyId,
     rows: entry.rows,
     lastUpdated: entry.newest,
-    live: liveStatus(entry.newest, options.liveWindowMs, options.nowMs),
+    // The placeholder row is never loaded by a bot, so it never looks live.
+    live: strategyId === PLACEHOLDER ? { live: false, ageMs: null } : liveStatus(entry.newest, options.liveWindowMs, options.nowMs),
     reasons: entry.reasons,
   }));
   return { candidates, unknownAge };

@@ -1,4 +1,5 @@
 import {
+  PLACEHOLDER,
   readArchive,
   variablesDigest,
   type ArchiveInput,
@@ -70,7 +71,7 @@ export async function planRestore(
       rowsBefore: current?.rows.length ?? 0,
       rowsAfter: archived.rows,
       lastUpdated,
-      live: current === null ? { live: false, ageMs: null } : liveStatus(lastUpdated, options.liveWindowMs, options.nowMs),
+      live: current === null || isPlaceholder(strategyId, loaded?.variables) ? NOT_LIVE : liveStatus(lastUpdated, options.liveWindowMs, options.nowMs),
       edited: archived.edited,
     });
   }
@@ -115,6 +116,13 @@ export async function* rowsToRestore(input: ArchiveInput, selected: ReadonlySet<
       yield entry.row;
     }
   }
+}
+
+const NOT_LIVE: LiveStatus = { live: false, ageMs: null };
+
+/** True for the row the bot writes when it creates the table: no bot loads it, so it never looks live. */
+function isPlaceholder(strategyId: string, variables: string | null | undefined): boolean {
+  return strategyId === PLACEHOLDER && variables === PLACEHOLDER;
 }
 
 function loadedRow(current: StrategyRows) {

@@ -1,6 +1,7 @@
 import type { ChalkInstance } from 'chalk';
 
 import type { VariablesDiff } from '../../archive/diff.js';
+import { escapeInvisible } from '../../archive/index.js';
 import { printable, quote, truncate } from '../render/text.js';
 import { formatAge } from '../time.js';
 import type { PlannedStrategy, RestorePlan } from './restore-plan.js';
@@ -48,7 +49,7 @@ function describeStatus(strategy: PlannedStrategy, style: ChalkInstance): string
 }
 
 function renderDiff(diff: VariablesDiff, style: ChalkInstance): string[] {
-  const value = (text: string) => truncate(printable(text), VALUE_WIDTH);
+  const value = (text: string) => truncate(escapeInvisible(printable(text)), VALUE_WIDTH);
 
   switch (diff.kind) {
     case 'same':
