@@ -148,7 +148,8 @@ export class Parser extends Scanner {
   /** Parse a dict. A repeated key keeps its first position and takes the last value, as in a Python dict. */
   private parseDict(depth: number, build: boolean): VarValue {
     const start = this.position;
-    const entries = new Map<string, VarValue>();
+    // Checking only allocates nothing, not even the empty Map.
+    const entries = build ? new Map<string, VarValue>() : undefined;
 
     this.enterContainer(depth);
     if (!this.closesEmpty(CLOSE_BRACE)) {
@@ -156,32 +157,32 @@ export class Parser extends Scanner {
         const key = this.scanKey(build);
         this.skipColon();
         const item = this.value(depth, build);
-        if (build) entries.set(key, item);
+        entries?.set(key, item);
 
         if (this.endsContainer(CLOSE_BRACE, "expected ',' or '}'")) break;
       }
     }
 
-    if (!build) return NONE;
+    if (entries === undefined) return NONE;
     const dict: DictValue = { type: 'dict', entries, source: this.text.slice(start, this.position) };
     return dict;
   }
 
   private parseList(depth: number, build: boolean): VarValue {
     const start = this.position;
-    const items: VarValue[] = [];
+    const items: VarValue[] | undefined = build ? [] : undefined;
 
     this.enterContainer(depth);
     if (!this.closesEmpty(CLOSE_BRACKET)) {
       for (;;) {
         const item = this.value(depth, build);
-        if (build) items.push(item);
+        items?.push(item);
 
         if (this.endsContainer(CLOSE_BRACKET, "expected ',' or ']'")) break;
       }
     }
 
-    if (!build) return NONE;
+    if (items === undefined) return NONE;
     const list: ListValue = { type: 'list', items, source: this.text.slice(start, this.position) };
     return list;
   }
