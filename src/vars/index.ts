@@ -2,12 +2,19 @@
  * The Vars model and the bot's JSON dialect: read and write Lumibot's
  * `vars_backup.variables` text exactly as the Python bot does.
  *
- * - `Vars.parse` / `toText`: one strategy's variables, lossless.
- * - `parseValue` / `serializeValue` / `canonicalize`: single values.
+ * - `Vars.parse` / `toText`: one strategy's variables. Parsing checks the
+ *   whole text and builds a variable only when it is read; writing keeps the
+ *   bytes of every variable that was not set.
+ * - `parseValue` / `serializeValue` / `canonicalize`: single values, in the
+ *   value model of `value.ts`.
  * - `fromJs` / `toJs`: plain JavaScript values in and out.
  * - `toStandardJson`: standard JSON for other tools.
  * - `loadedType` / `loadFailures` / `dateConversions`: what the bot's loader
- *   makes of stored strings.
+ *   makes of stored strings, under current and legacy Lumibot rules.
+ *
+ * Texts the bot cannot load raise `VarsParseError` with the line, column
+ * and an excerpt. Nesting deeper than `MAX_DEPTH` and integers longer than
+ * `MAX_INT_DIGITS` digits are rejected, as CPython rejects them.
  */
 
 export * from './value.js';

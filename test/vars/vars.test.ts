@@ -157,6 +157,21 @@ describe('Vars editing', () => {
     expect(vars.toText()).toBe('{"a": [1, 2.5]}');
   });
 
+  it('reading builds once, changes nothing', () => {
+    const vars = Vars.parse('{"a": {"b": [1, 2]}, "c": "x"}');
+    const first = vars.get('a');
+
+    expect(vars.get('a')).toBe(first);
+    expect(vars.isModified).toBe(false);
+    expect([...vars.entries()].map(([key]) => key)).toEqual(['a', 'c']);
+    expect(vars.toText()).toBe('{"a": {"b": [1, 2]}, "c": "x"}');
+  });
+
+  it('errors deep inside unread values', () => {
+    expect(parseError('{"a": 1, "b": {"c": [1, {"d": "x\\u0001y", "e": [1 2]}]}}').reason).toBe("expected ',' or ']'");
+    expect(parseError('{"a": 1, "b": {"c": ["ok", "\\q"]}}').reason).toBe("invalid escape '\\q' in a string");
+  });
+
   it('isModified and toDict', () => {
     const vars = Vars.parse(' {"a": 1} ');
 
