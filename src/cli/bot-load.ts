@@ -1,7 +1,7 @@
 import type { Vars, VarValue } from '../vars/index.js';
 import { printable, truncate } from './render/text.js';
 
-/** How the bot's loader will treat the strings of one value, as warnings and as a type label. */
+/** Warnings and type labels for the strings the bot's loader converts or rejects. */
 
 /**
  * Warnings for a value about to be set: strings the current bot turns into
@@ -30,7 +30,7 @@ export async function valueWarnings(key: string, value: VarValue): Promise<strin
 }
 
 /**
- * The TYPE column of `show`: the Python type the bot holds after loading,
+ * The TYPE column of `show`: the Python type the bot has after loading,
  * `str -> date` for a string it converts, and for a list or dict the
  * strings inside that it converts, e.g. `dict (2 str -> date)`.
  */

@@ -19,7 +19,7 @@ export interface StrategyListing {
   readonly bytes: number | null;
   /** The row Lumibot writes into a new table, holding no variables. */
   readonly placeholder: boolean;
-  /** Why the bot cannot load this strategy's variables, or null. */
+  /** The reason the bot cannot load this strategy's variables, or null. */
   readonly error: string | null;
 }
 

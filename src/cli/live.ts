@@ -17,9 +17,9 @@ export interface LiveStatus {
 }
 
 /**
- * A strategy looks live when its last backup is less than `windowMs` old, or
- * lies in the future (clock skew or a hand-written time stamp, so no safe
- * conclusion). A window of 0 turns the check off.
+ * Decides whether a strategy looks live: its last backup is less than
+ * `windowMs` old, or lies in the future (clock skew or a hand-written time
+ * stamp, which allow no safe conclusion). A window of 0 turns the check off.
  */
 export function liveStatus(lastUpdated: Timestamp | null, windowMs: number, nowMs: number): LiveStatus {
   const epochMicros = lastUpdated?.epochMicros ?? null;
@@ -35,8 +35,8 @@ export function liveStatus(lastUpdated: Timestamp | null, windowMs: number, nowM
 }
 
 /**
- * The error for a write to a strategy that looks live. `consequence` says
- * what the running bot will do with this particular write.
+ * Builds the error for a write to a strategy that looks live. `consequence`
+ * describes what the running bot will do with this particular write.
  */
 export function liveStrategyError(strategyId: string, status: LiveStatus, windowMs: number, consequence: string): ConflictError {
   const age = status.ageMs === null ? 'at an unknown time' : formatAge(status.ageMs / 1000);

@@ -77,9 +77,9 @@ async function parseTypedValue(raw: string): Promise<VarValue> {
       throw error;
     }
 
-    const shown = JSON.stringify(truncate(raw, 60));
+    const excerpt = JSON.stringify(truncate(raw, 60));
     const position = error.line > 1 ? `line ${error.line}, column ${error.column}` : `column ${error.column}`;
-    throw new UsageError(`VALUE ${shown} is not valid in the bot's JSON dialect: ${error.reason} at ${position}`, {
+    throw new UsageError(`VALUE ${excerpt} is not valid in the bot's JSON dialect: ${error.reason} at ${position}`, {
       hint: `to store it as a string, add --string or quote it as JSON: '${JSON.stringify(truncate(raw, 40))}'`,
       cause: error,
     });

@@ -55,7 +55,7 @@ export interface SetOutcome {
   readonly newText: string | null;
   /** The whole `variables` text written (or that would be written). */
   readonly variables: string;
-  /** How the bot will read the new value back, when that differs from what was set. */
+  /** Warnings about strings in the new value that the bot converts on load or older bots reject. */
   readonly warnings: readonly string[];
   readonly live: LiveStatus;
   /** `last_updated` of the rows after the write; null when nothing was written. */
@@ -160,8 +160,8 @@ async function createStrategy(store: Store, request: SetRequest): Promise<SetOut
   }
 
   // NOTE: two runs of `set --create` for the same new strategy at the same
-  // moment can both insert, leaving duplicate rows; the bot's next backup
-  // then writes the same variables into both.
+  // moment can both insert, which leaves duplicate rows. The bot's next
+  // backup then writes the same variables into both.
   const row: BackupRow = await store.insertStrategy(request.strategyId, outcome.variables);
   return { ...outcome, status: 'written', lastUpdated: row.lastUpdated, rowsUpdated: 1 };
 }
@@ -180,7 +180,7 @@ function missingKey(strategyId: string, key: string, vars: Vars): NotFoundError 
   });
 }
 
-/** What a running bot does with this change, for the looks-live refusal. */
+/** Describes what a running bot does with this change, for the looks-live rejection. */
 function liveConsequence(change: VariableChange): string {
   if (change.kind === 'delete') {
     return (

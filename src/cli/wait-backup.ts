@@ -14,7 +14,7 @@ import { formatSpan } from './time.js';
  * A running bot loads before each iteration and backs up after it. A write
  * that lands between its load and its backup is overwritten by that backup
  * when the iteration changed the bot's state, because the bot writes its
- * whole in-memory dict, which still holds the old value.
+ * whole in-memory dict, which still has the old value.
  */
 
 export interface WaitRequest {

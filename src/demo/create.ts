@@ -87,7 +87,7 @@ async function writeDatabase(path: string, rows: readonly InsertRow[]): Promise<
   }
 }
 
-/** All rows, oldest first, as the bot inserted them over time; the placeholder row comes first. */
+/** Builds all rows, oldest first, as the bot inserted them over time, so the placeholder row comes first. */
 function demoRows(nowMs: number): InsertRow[] {
   const nowMicros = BigInt(nowMs) * 1000n;
   const placeholder: InsertRow = {

@@ -85,7 +85,7 @@ describe('demo', () => {
     expect(strategies.map((row) => row.variables).sort()).toEqual([...texts].sort());
   });
 
-  it('refuses to overwrite a file', async () => {
+  it('rejects overwriting a file', async () => {
     writeFileSync(file, 'precious');
 
     const result = await runVarsctl(['demo', file]);

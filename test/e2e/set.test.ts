@@ -115,7 +115,7 @@ describe.each(DIALECTS)('set on %s', (dialect) => {
     }
   });
 
-  it('rejects a VALUE that is not valid and shows how to pass a string', async () => {
+  it('rejects an invalid VALUE with a hint', async () => {
     await seedBotTable(db, [{ strategyId: 'Bot', variables: BOT }]);
 
     const result = await set(['Bot', 'ticker', 'SPY']);
@@ -199,7 +199,7 @@ describe.each(DIALECTS)('set on %s', (dialect) => {
     expect(result.stderr).toMatch(/^error: missing VALUE for "qty"\nhint: /);
   });
 
-  it('refuses a strategy that looks live', async () => {
+  it('rejects a strategy that looks live', async () => {
     await seedBotTable(db, [{ strategyId: 'Bot', variables: BOT, ageSeconds: 20 }]);
     const before = await readRows(db, 'Bot');
 

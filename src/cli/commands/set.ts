@@ -123,7 +123,7 @@ async function setAction(context: Context, strategyId: string, key: string, valu
   }
 }
 
-/** The --wait-backup timeout in milliseconds, or null without the option. */
+/** Reads the --wait-backup timeout in milliseconds, which is null without the option. */
 async function waitTimeout(options: SetOptions): Promise<number | null> {
   const { UsageError } = await import('../../errors.js');
   const { parseDuration } = await import('../time.js');

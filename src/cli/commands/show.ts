@@ -146,7 +146,7 @@ function reportLines(context: Context, lines: readonly string[]): void {
 
 const DEFAULT_WIDTH = 80;
 
-/** The terminal's width, else $COLUMNS, else 80. */
+/** Picks the table width: the terminal's, else $COLUMNS, else 80. */
 function terminalWidth(): number {
   if (process.stdout.isTTY && process.stdout.columns > 0) {
     return process.stdout.columns;

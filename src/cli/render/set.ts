@@ -9,7 +9,7 @@ import { displayValue } from './value.js';
 
 const MAX_VALUE_WIDTH = 60;
 
-/** The one line on stderr that says what `set` did (or would do). */
+/** Describes in one line for stderr what `set` did (or would do). */
 export function describeSetOutcome(outcome: SetOutcome): string {
   const target = `${printable(outcome.strategyId)}.${printable(outcome.key)}`;
   const newValue = shortValue(outcome.newValue);
@@ -37,17 +37,17 @@ export function describeSetOutcome(outcome: SetOutcome): string {
   return `${pastTense(action)}${rows}`;
 }
 
-/** What `set --wait-backup` saw, for the line printed when the value survived. */
+/** Describes the backup that kept the value, for `set --wait-backup`. */
 export function describeSurvival(outcome: SetOutcome, waited: WaitOutcome & { status: 'survived' }): string {
   const target = `${printable(outcome.strategyId)}.${printable(outcome.key)}`;
-  const kept = outcome.newValue === null ? `kept ${target} deleted` : `kept ${target} = ${shortValue(outcome.newValue)}`;
-  return `the bot's backup${backupTime(waited.lastUpdated)} ${kept}`;
+  const result = outcome.newValue === null ? `kept ${target} deleted` : `kept ${target} = ${shortValue(outcome.newValue)}`;
+  return `the bot's backup${backupTime(waited.lastUpdated)} ${result}`;
 }
 
 /**
- * `set --json`: one object. `old` and `new` are the stored fragments in the
- * bot's dialect; `old_value` and `new_value` the same values as standard JSON
- * (exact integer digits, NaN as "NaN"), or null.
+ * Renders `set --json` as one object. `old` and `new` are the stored
+ * fragments in the bot's dialect. `old_value` and `new_value` are the same
+ * values as standard JSON (exact integer digits, NaN as "NaN"), or null.
  */
 export function renderSetJson(outcome: SetOutcome, waited: WaitOutcome | null): string {
   const fields: [string, string][] = [

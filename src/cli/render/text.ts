@@ -31,8 +31,8 @@ export function printable(text: string): string {
 const segmenter = new Intl.Segmenter('en', { granularity: 'grapheme' });
 
 /**
- * The number of terminal columns `text` takes: 2 for East Asian wide
- * characters and emoji, 0 for combining marks, 1 otherwise.
+ * Counts the terminal columns `text` takes: 2 for East Asian wide characters
+ * and emoji, 0 for combining marks, 1 otherwise.
  */
 export function displayWidth(text: string): number {
   let width = 0;
