@@ -32,8 +32,9 @@ const BYTE_ORDER_MARK = 0xfeff;
 
 /**
  * Decimal literals with at most this many significant digits convert to a
- * double exactly by integer arithmetic, and (since doubles keep 15 decimal
- * digits) are the shortest spelling of that double.
+ * double by one division of exact doubles, which rounds correctly as
+ * `Number()` does. Since doubles keep 15 decimal digits, such a literal
+ * without trailing zeros is also the shortest spelling of its double.
  */
 const EXACT_DIGITS = 15;
 
@@ -77,6 +78,14 @@ function shortEscape(letter: number): number {
     default:
       return -1;
   }
+}
+
+/** Show the escape `\\` + letter, naming the letter by code point when it is not printable ASCII. */
+function describeEscape(letter: number): string {
+  if (letter > 0x20 && letter < 0x7f) {
+    return `'\\${String.fromCharCode(letter)}'`;
+  }
+  return `'\\' followed by U+${letter.toString(16).toUpperCase().padStart(4, '0')}`;
 }
 
 /** Check that `json.dumps` writes this code unit as `\uXXXX`, not raw and not as a short escape. */
@@ -238,7 +247,7 @@ export class Scanner {
 
   /**
    * Build the float of a literal `-?I.F` with at most 15 significant
-   * digits, for which the division is exact. The literal is Python's repr
+   * digits by one correctly rounded division. The literal is Python's repr
    * when the value is in repr's fixed-notation range and F has no trailing
    * zero (other than `.0`), and only otherwise is its source kept.
    */
@@ -342,7 +351,7 @@ export class Scanner {
       } else if (letter !== letter) {
         this.fail(quote, 'unterminated string');
       } else {
-        this.fail(backslash, `invalid escape '\\${text[backslash + 1]}' in a string`);
+        this.fail(backslash, `invalid escape ${describeEscape(letter)} in a string; valid ones are \\" \\\\ \\/ \\b \\f \\n \\r \\t \\uXXXX`);
       }
 
       if (build) {
@@ -391,7 +400,6 @@ export class Scanner {
     const hex = code.toString(16).padStart(4, '0');
     return this.fail(position, `invalid control character U+${hex.toUpperCase()} in a string; write it as \\u${hex}`);
   }
-
 
   protected skipWhitespace(): void {
     const text = this.text;
