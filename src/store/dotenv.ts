@@ -1,6 +1,6 @@
 /**
  * Reads a `.env` file the way python-dotenv 1.2 (`load_dotenv`, which the
- * bot calls) reads it, so varsctl sees the URL the bot sees. npm's dotenv
+ * bot calls) reads it, so varsctl gets the URL the bot gets. npm's dotenv
  * differs on several points that matter for URLs: python-dotenv expands
  * `${VAR}` and `${VAR:-default}` in every value, cuts an unquoted value at
  * whitespace followed by `#`, accepts an `export ` prefix, and decodes escapes

@@ -21,7 +21,7 @@ export interface ResolveUrlRequest {
 
 export interface ResolvedUrl {
   url: string;
-  /** Where the URL came from, for messages: "--db", "DB_CONNECTION_STR in .env", ... */
+  /** Origin of the URL, for messages: "--db", "DB_CONNECTION_STR in the environment", "DB_CONNECTION_STR in /path/.env". */
   source: string;
   warnings: string[];
 }

@@ -32,7 +32,7 @@ export function scrubError(error: unknown, secrets: readonly string[]): Error {
   return copy;
 }
 
-/** The driver's message with secrets scrubbed, on one line. */
+/** Returns the driver's message with secrets scrubbed, on one line. */
 export function scrubbedMessage(error: unknown, secrets: readonly string[]): string {
   const message = error instanceof Error ? error.message : String(error);
   return scrubText(message, secrets).replace(/\s*\n\s*/g, ' ');

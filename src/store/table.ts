@@ -2,8 +2,8 @@ import { UsageError } from '../errors.js';
 import type { ColumnKind, Dialect, TableInfo } from './types.js';
 
 /**
- * What the adapters share about the backup table's shape: column kinds from
- * declared types, and the warnings a hand-made table deserves.
+ * Shape checks that both adapters share: column kinds from declared types,
+ * and the warnings a hand-made table deserves.
  */
 
 export const BOT_COLUMNS = ['id', 'last_updated', 'variables', 'strategy_id'] as const;

@@ -69,8 +69,8 @@ export function parseTimestampText(text: string): bigint | null {
  * INTEGER). The unit is guessed from the magnitude: seconds below 1e11,
  * then milliseconds, microseconds, nanoseconds.
  */
-// NOTE: the unit is a guess; seconds cover dates up to the year 5138, and
-// millisecond values cover 1973 onward, so real values are rarely ambiguous.
+// NOTE: the unit is a guess from the magnitude. Seconds below 1e11 reach the
+// year 5138 and milliseconds above it start in 1973, so real values rarely clash.
 export function parseEpochNumber(value: number | bigint): bigint | null {
   if (typeof value === 'bigint') {
     return scaleEpochInteger(value);
@@ -154,10 +154,10 @@ function offsetMicros(offset: string): bigint {
 }
 
 /**
- * Turns New York wall time into an instant. Of two instants with the same
- * wall time (the hour repeated when daylight saving time ends), the earlier
- * one wins, as Python's `fold=0` does; a wall time skipped when it begins is
- * read with the offset from before the change.
+ * Turns New York wall time into an instant. When daylight saving time ends,
+ * a wall time in the repeated hour maps to the earlier instant, as Python's
+ * `fold=0` does. When it begins, a skipped wall time is read with the offset
+ * from before the change.
  */
 function newYorkWallToInstant(wallMicros: bigint): bigint {
   const guess = wallMicros - newYorkOffsetMicros(wallMicros);
@@ -207,7 +207,7 @@ function newYorkWall(epochMicros: bigint): NewYorkWall {
   };
 }
 
-/** Formats wall time written as a UTC instant; `fraction` says when to print microseconds. */
+/** Formats wall time written as a UTC instant, with microseconds always, never, or when not zero. */
 function formatWall(wallMicros: bigint, fraction: 'always' | 'auto' | 'never'): string {
   const seconds = floorDiv(wallMicros, MICROS_PER_SECOND);
   const micros = wallMicros - seconds * MICROS_PER_SECOND;

@@ -51,7 +51,7 @@ export interface StrategyRows {
   readonly loadedIndex: number;
 }
 
-/** What a compare-and-swap expects to find: the row the caller read. */
+/** Row a compare-and-swap expects to find: the loaded row as the caller read it. */
 export interface ExpectedRow {
   readonly lastUpdated: Timestamp | null;
   readonly variables: string | null;

@@ -134,7 +134,7 @@ export function parseDatabaseUrl(url: string, options: ParseUrlOptions): Databas
   });
 }
 
-/** The dialect a URL names, or undefined when it names neither. */
+/** Returns the dialect a URL names, or undefined when it names neither. */
 export function dialectOf(url: string): Dialect | undefined {
   const scheme = /^([\w+]+):\/\//.exec(url)?.[1]?.split('+')[0];
   if (scheme === 'sqlite') {
@@ -167,7 +167,7 @@ export function maskUrl(url: string): string {
   return masked.replace(/([?&]password=)[^&]*/gi, '$1***');
 }
 
-/** The secrets a URL carries, to scrub from driver messages. */
+/** Lists the secrets a URL carries (raw and percent-encoded), to scrub from driver messages. */
 export function secretsOf(target: DatabaseTarget): string[] {
   if (target.dialect !== 'postgresql' || target.password === undefined || target.password === '') {
     return [];
@@ -342,7 +342,13 @@ function parsePort(port: string | undefined, displayUrl: string): number | undef
 }
 
 function parseSslMode(mode: string, displayUrl: string): SslMode {
-  const normalized = mode === 'true' ? 'require' : mode === 'false' ? 'disable' : mode;
+  // asyncpg and pg8000 URLs spell it ssl=true or ssl=false.
+  let normalized = mode;
+  if (mode === 'true') {
+    normalized = 'require';
+  } else if (mode === 'false') {
+    normalized = 'disable';
+  }
   if (!(SSL_MODES as readonly string[]).includes(normalized)) {
     throw new UsageError(`invalid sslmode "${mode}" in ${displayUrl} (or PGSSLMODE)`, {
       hint: `use one of: ${SSL_MODES.join(', ')}`,

@@ -9,7 +9,7 @@ import { RuntimeFailure, type VarsctlError } from '../../src/errors.js';
 import { openStore, type Store } from '../../src/store/index.js';
 import { createBotTable, createTestDatabase, insertRow, requireRealPostgres, type TestDatabase } from '../support/db.js';
 
-/** Every text a user could see for an error: message, hint, and stacks of the cause chain. */
+/** Joins every text a user could see for an error: message, hint, and stacks of the cause chain. */
 function visibleText(error: unknown): string {
   const parts: string[] = [];
   let current: unknown = error;
@@ -29,7 +29,7 @@ async function caught(promise: Promise<unknown>): Promise<unknown> {
   throw new Error('expected a rejection');
 }
 
-/** A free port on 127.0.0.1 with nothing listening. */
+/** Finds a free port on 127.0.0.1 with nothing listening. */
 async function closedPort(): Promise<number> {
   const server = createServer();
   await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));

@@ -3,7 +3,7 @@ import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { openStore, type Store } from '../../src/store/index.js';
 import { createBotTable, createTestDatabase, insertRow, type TestDatabase } from '../support/db.js';
 
-/** The id of the row the store says the bot loads, from both readStrategy and listSummaries. */
+/** Returns the loaded row as readStrategy marks it (its id) and as listSummaries shows it (its variables). */
 async function loadedRow(store: Store, strategyId: string): Promise<{ id: string | null; listed: string | null }> {
   const read = await store.readStrategy(strategyId);
   const loaded = read?.rows[read.loadedIndex];

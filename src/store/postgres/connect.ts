@@ -15,8 +15,8 @@ import { tlsAttempts, type TlsAttempt } from './tls.js';
 const DEFAULT_CONNECT_TIMEOUT_MS = 10_000;
 const DEFAULT_PORT = 5432;
 
-// Where libpq builds look for the server's socket when no host is given:
-// Debian and Ubuntu, then the upstream default.
+// Socket directories libpq builds use when no host is given: Debian and
+// Ubuntu's, then the upstream default.
 const SOCKET_DIRECTORIES = ['/var/run/postgresql', '/tmp'];
 
 export interface ConnectOptions {
@@ -89,8 +89,8 @@ function shouldFallBack(attempt: TlsAttempt, error: unknown): boolean {
   const code = (error as { code?: unknown }).code;
 
   if (attempt.fallBackOn === 'server-refuses-tls') {
-    // The server answered the TLS request with "no", or its pg_hba.conf
-    // accepts this client only without encryption (hostnossl).
+    // The server rejected the TLS request, or its pg_hba.conf accepts this
+    // client only without encryption (hostnossl).
     return /does not support SSL/i.test(message) || code === '28000';
   }
   if (attempt.fallBackOn === 'server-requires-tls') {

@@ -1,5 +1,6 @@
 import { NotFoundError, RuntimeFailure, UsageError, isVarsctlError } from '../../errors.js';
 import { scrubError, scrubbedMessage } from '../secrets.js';
+import { formatWait } from '../wait.js';
 
 /**
  * node-pg and Node errors as varsctl errors: one line naming the masked URL
@@ -7,7 +8,7 @@ import { scrubError, scrubbedMessage } from '../secrets.js';
  */
 
 export interface PostgresErrorContext {
-  /** What varsctl was doing: "connect", "list strategies". */
+  /** Action that failed, as a verb phrase: "connect", "list strategies". */
   readonly action: string;
   readonly displayUrl: string;
   readonly secrets: readonly string[];
@@ -85,7 +86,7 @@ export function postgresError(error: unknown, context: PostgresErrorContext): Er
       });
     case '55P03':
       return new RuntimeFailure(
-        `${failed}: the rows are locked by another transaction (waited ${formatSeconds(context.lockTimeoutMs)})`,
+        `${failed}: the rows are locked by another transaction (waited ${formatWait(context.lockTimeoutMs)})`,
         { hint: 'retry when the bot is not writing, or wait longer with --lock-timeout (milliseconds)', cause },
       );
     case '57014':
@@ -117,7 +118,7 @@ export function postgresError(error: unknown, context: PostgresErrorContext): Er
     });
   }
   if (/timeout/i.test(detail) && context.action === 'connect') {
-    return new RuntimeFailure(`${failed}: timed out after ${formatSeconds(context.connectTimeoutMs ?? 0)}`, {
+    return new RuntimeFailure(`${failed}: timed out after ${formatWait(context.connectTimeoutMs ?? 0)}`, {
       hint: 'check host and port, or wait longer with connect_timeout=SECONDS in the URL',
       cause,
     });
@@ -133,9 +134,4 @@ export function postgresError(error: unknown, context: PostgresErrorContext): Er
     hint: typeof code === 'string' ? `PostgreSQL error ${code}; run again with --verbose for details` : 'run again with --verbose for details',
     cause,
   });
-}
-
-function formatSeconds(milliseconds: number): string {
-  const seconds = milliseconds / 1000;
-  return `${Number.isInteger(seconds) ? seconds : seconds.toFixed(1)} s`;
 }

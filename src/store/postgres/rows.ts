@@ -28,7 +28,7 @@ export function lastUpdatedText(info: TableInfo, column = 'last_updated'): strin
   return `${column}::text`;
 }
 
-/** The select list for whole rows, each column as text. */
+/** Builds the select list for whole rows, each column as text. */
 export function rowColumns(info: TableInfo): string {
   return [
     'id::text AS id',

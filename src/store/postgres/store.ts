@@ -135,8 +135,9 @@ export class PostgresStore implements Store {
     return this.transaction<SwapResult>(`update strategy "${strategyId}"`, async (client) => {
       const info = await this.requireTable(client);
 
-      // Lock every row of the strategy, then read the loaded row again: under
-      // READ COMMITTED this statement sees whatever committed before the lock.
+      // Lock every row of the strategy, then read the loaded row again. Under
+      // READ COMMITTED this second statement reads everything committed
+      // before the lock was granted.
       await client.query(`SELECT 1 FROM ${this.quotedTable} WHERE strategy_id = $1 FOR UPDATE`, [strategyId]);
       const current = await client.query<PostgresRow>(
         `SELECT ${rowColumns(info)} FROM ${this.quotedTable} WHERE strategy_id = $1 ORDER BY last_updated DESC LIMIT 1`,
@@ -320,7 +321,7 @@ export class PostgresStore implements Store {
 
   /**
    * Runs a step in a transaction with a bounded wait for row locks. The step
-   * says whether to commit; anything thrown rolls back.
+   * returns whether to commit, and anything it throws rolls back.
    */
   private async transaction<T>(action: string, step: (client: pg.Client) => Promise<{ commit: boolean; result: T }>): Promise<T> {
     return this.run(action, async (client) => {

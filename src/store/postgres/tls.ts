@@ -29,7 +29,7 @@ function defaultFile(name: string): string {
 }
 
 export function tlsAttempts(target: PostgresTarget): TlsAttempt[] {
-  // libpq never uses TLS on a Unix socket, whatever sslmode says.
+  // libpq never uses TLS on a Unix socket, whatever the sslmode.
   if (target.host?.startsWith('/')) {
     return [{ ssl: false, fallBackOn: null }];
   }

@@ -1,7 +1,8 @@
 import { NotFoundError, RuntimeFailure, isVarsctlError } from '../../errors.js';
+import { formatWait } from '../wait.js';
 
 export interface SqliteErrorContext {
-  /** What varsctl was doing, for the message: "list strategies". */
+  /** Action that failed, as a verb phrase: "list strategies". */
   readonly action: string;
   readonly displayUrl: string;
   readonly lockTimeoutMs: number;
@@ -18,7 +19,7 @@ export function sqliteError(error: unknown, context: SqliteErrorContext): Error 
 
   if (code === 'SQLITE_BUSY' || code === 'SQLITE_LOCKED') {
     return new RuntimeFailure(
-      `could not ${context.action}: database is locked by another process (waited ${formatSeconds(context.lockTimeoutMs)})`,
+      `could not ${context.action}: database is locked by another process (waited ${formatWait(context.lockTimeoutMs)})`,
       { hint: 'retry when the bot is not writing, or wait longer with --lock-timeout (milliseconds)', cause: error },
     );
   }
@@ -51,9 +52,4 @@ export function sqliteError(error: unknown, context: SqliteErrorContext): Error 
     hint: typeof code === 'string' ? `SQLite error ${code}` : 'run again with --verbose for details',
     cause: error,
   });
-}
-
-function formatSeconds(milliseconds: number): string {
-  const seconds = milliseconds / 1000;
-  return `${Number.isInteger(seconds) ? seconds : seconds.toFixed(1)} s`;
 }
