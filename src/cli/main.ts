@@ -34,6 +34,7 @@ export function buildProgram(): Command {
     .addOption(new Option('--lock-timeout <ms>', 'how long to wait for a locked SQLite file or a busy PostgreSQL row').default('5000'))
     .addHelpText('after', EXIT_CODES_HELP)
     .showHelpAfterError('(run varsctl --help for usage)')
+    .configureHelp({ showGlobalOptions: true })
     .exitOverride();
 
   for (const register of COMMANDS) {

@@ -109,10 +109,19 @@ describe('varsctl command line', () => {
   });
 
   it('adds the stack with --verbose', async () => {
-    const result = await runVarsctl(['--db', url, 'show', 'NoSuchBot', '--verbose']);
+    const after = await runVarsctl(['--db', url, 'show', 'NoSuchBot', '--verbose']);
+    const before = await runVarsctl(['-v', '--db', url, 'show', 'NoSuchBot']);
 
-    expect(result.exitCode).toBe(3);
-    expect(result.stderr).toMatch(/^\s+at /m);
+    expect(after.exitCode).toBe(3);
+    expect(after.stderr).toMatch(/^\s+at /m);
+    expect(before.stderr).toMatch(/^\s+at /m);
+  });
+
+  it('shows the global options in command help', async () => {
+    const result = await runVarsctl(['list', '--help']);
+
+    expect(result.stdout).toMatch(/^Global Options:$/m);
+    expect(result.stdout).toMatch(/^ {2}--db <url>/m);
   });
 
   it('rejects an unknown command with exit 2', async () => {

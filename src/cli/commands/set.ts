@@ -28,7 +28,8 @@ when the bot's state changed. So a strategy whose last backup is within the
 live window needs --force, and --wait-backup waits for the bot's next backup
 and reports whether the value survived it (exit 0), was overwritten (exit 4)
 or no backup came in time (exit 1; the bot backs up only when its variables
-change).
+change). Put --wait-backup after VALUE, because it takes the word after it
+as its timeout.
 
 Examples:
   varsctl set MomentumBot qty 10
