@@ -63,6 +63,13 @@ export interface SetOutcome {
   readonly rowsUpdated: number;
 }
 
+/**
+ * Sets or deletes one variable and returns what changed. Writes nothing for
+ * a dry run or when the value is already stored. Throws NotFoundError for a
+ * missing strategy or key, CorruptDataError for a stored text the bot cannot
+ * load, and ConflictError when the strategy looks live or the row changed
+ * after it was read.
+ */
 export async function setVariable(store: Store, request: SetRequest, hooks: SetHooks = {}): Promise<SetOutcome> {
   const existing = await store.readStrategy(request.strategyId);
   if (existing === null) {
