@@ -84,6 +84,14 @@ export interface RestoreRow {
   readonly strategyId: string;
 }
 
+export interface ReplaceOptions {
+  /**
+   * Checked once more before COMMIT, because an abort (Ctrl-C) that arrives
+   * while the last batch is written is not seen by the loop over `rows`.
+   */
+  readonly signal?: AbortSignal;
+}
+
 export interface Store {
   readonly dialect: Dialect;
   /** The connection URL with its password masked, for messages. */
@@ -118,9 +126,10 @@ export interface Store {
   /**
    * In one transaction: create the table as the bot would if it is missing,
    * delete the existing rows of every strategy in `strategyIds`, then insert
-   * `rows` in batches. Rolls back entirely on any failure.
+   * `rows` in batches. Rolls back entirely on any failure, and when
+   * `options.signal` has aborted by the time the last row is written.
    */
-  replaceStrategies(strategyIds: readonly string[], rows: AsyncIterable<RestoreRow>): Promise<number>;
+  replaceStrategies(strategyIds: readonly string[], rows: AsyncIterable<RestoreRow>, options?: ReplaceOptions): Promise<number>;
 
   close(): Promise<void>;
 }

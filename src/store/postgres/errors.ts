@@ -71,7 +71,7 @@ export function postgresError(error: unknown, context: PostgresErrorContext): Er
         cause,
       });
     case '3D000':
-      return new NotFoundError(`${failed}: database "${context.database ?? ''}" does not exist`, {
+      return new RuntimeFailure(`${failed}: database "${context.database ?? ''}" does not exist`, {
         hint: 'check the database name at the end of the URL',
         cause,
       });

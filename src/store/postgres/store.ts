@@ -12,6 +12,7 @@ import type {
   BackupRow,
   ColumnKind,
   ExpectedRow,
+  ReplaceOptions,
   RestoreRow,
   Store,
   StrategyRows,
@@ -53,6 +54,7 @@ export class PostgresStore implements Store {
   private readonly quotedTable: string;
   private readonly lockTimeoutMs: number;
   private client: pg.Client | undefined;
+  private tableInfo: TableInfo | undefined;
 
   private constructor(client: pg.Client, options: PostgresStoreOptions) {
     this.client = client;
@@ -74,6 +76,8 @@ export class PostgresStore implements Store {
     return this.run('read the table schema', (client) => this.describe(client));
   }
 
+  // NOTE: reads take no lock timeout, so they wait for as long as another
+  // session holds an ACCESS EXCLUSIVE lock (ALTER TABLE, VACUUM FULL).
   async listSummaries(): Promise<StrategySummary[]> {
     return this.run('list strategies', async (client) => {
       const info = await this.requireTable(client);
@@ -212,7 +216,7 @@ export class PostgresStore implements Store {
     }
   }
 
-  async replaceStrategies(strategyIds: readonly string[], rows: AsyncIterable<RestoreRow>): Promise<number> {
+  async replaceStrategies(strategyIds: readonly string[], rows: AsyncIterable<RestoreRow>, options: ReplaceOptions = {}): Promise<number> {
     return this.transaction('restore strategies', async (client) => {
       let info = await this.describe(client);
       if (info === null) {
@@ -237,6 +241,7 @@ export class PostgresStore implements Store {
         }
       }
       inserted += await this.insertBatch(client, batch, lastUpdatedKind);
+      options.signal?.throwIfAborted();
 
       return { commit: true, result: inserted };
     });
@@ -248,32 +253,41 @@ export class PostgresStore implements Store {
     await client?.end().catch(() => undefined);
   }
 
+  /**
+   * Reads the table's columns and primary key in one query. A found table is
+   * cached for the life of the store, because a command describes it before
+   * every operation.
+   */
   private async describe(client: pg.Client): Promise<TableInfo | null> {
-    const qualified = quoteTableName(this.table);
+    if (this.tableInfo !== undefined) {
+      return this.tableInfo;
+    }
 
     // to_regclass returns NULL for a missing table or schema instead of
     // raising, and resolves an unqualified name through search_path as the
     // bot's queries do.
-    const table = await client.query<{ oid: string | null; has_primary_key: boolean }>(
-      `SELECT to_regclass($1)::oid::text AS oid,
-              EXISTS (SELECT 1 FROM pg_index WHERE indrelid = to_regclass($1) AND indisprimary) AS has_primary_key`,
-      [qualified],
+    const result = await client.query<{
+      oid: string | null;
+      has_primary_key: boolean;
+      columns: { name: string; type: string }[] | null;
+    }>(
+      `SELECT target.oid::text AS oid,
+              EXISTS (SELECT 1 FROM pg_index WHERE indrelid = target.oid AND indisprimary) AS has_primary_key,
+              (SELECT json_agg(json_build_object('name', attname, 'type', format_type(atttypid, atttypmod)) ORDER BY attnum)
+               FROM pg_attribute
+               WHERE attrelid = target.oid AND attnum > 0 AND NOT attisdropped) AS columns
+       FROM (SELECT to_regclass($1)::oid AS oid) AS target`,
+      [quoteTableName(this.table)],
     );
-    const found = table.rows[0];
+
+    const found = result.rows[0];
     if (found === undefined || found.oid === null) {
       return null;
     }
 
-    const columns = await client.query<{ name: string; declared_type: string }>(
-      `SELECT attname AS name, format_type(atttypid, atttypmod) AS declared_type
-       FROM pg_attribute
-       WHERE attrelid = $1::oid AND attnum > 0 AND NOT attisdropped
-       ORDER BY attnum`,
-      [found.oid],
-    );
-
-    const described = columns.rows.map((column) => ({ name: column.name, declaredType: column.declared_type }));
-    return buildTableInfo('postgresql', this.table.displayName, described, found.has_primary_key);
+    const described = (found.columns ?? []).map((column) => ({ name: column.name, declaredType: column.type }));
+    this.tableInfo = buildTableInfo('postgresql', this.table.displayName, described, found.has_primary_key);
+    return this.tableInfo;
   }
 
   private async requireTable(client: pg.Client): Promise<TableInfo> {
@@ -335,6 +349,8 @@ export class PostgresStore implements Store {
         return outcome.result;
       } catch (error) {
         await client.query('ROLLBACK').catch(() => undefined);
+        // A table this transaction created is gone again.
+        this.tableInfo = undefined;
         throw error;
       }
     });

@@ -11,6 +11,7 @@ import { formatBotSqliteText, nowEpochMicros } from '../timestamp.js';
 import type {
   BackupRow,
   ExpectedRow,
+  ReplaceOptions,
   RestoreRow,
   Store,
   StrategyRows,
@@ -224,7 +225,7 @@ export class SqliteStore implements Store {
     }
   }
 
-  async replaceStrategies(strategyIds: readonly string[], rows: AsyncIterable<RestoreRow>): Promise<number> {
+  async replaceStrategies(strategyIds: readonly string[], rows: AsyncIterable<RestoreRow>, options: ReplaceOptions = {}): Promise<number> {
     this.run('start the restore transaction', () => this.db.exec('BEGIN IMMEDIATE'));
 
     try {
@@ -250,6 +251,7 @@ export class SqliteStore implements Store {
         }
       }
       inserted += this.run('insert rows', () => this.insertBatch(batch));
+      options.signal?.throwIfAborted();
 
       this.run('commit the restore', () => this.db.exec('COMMIT'));
       return inserted;
