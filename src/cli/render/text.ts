@@ -30,11 +30,18 @@ export function printable(text: string): string {
 
 const segmenter = new Intl.Segmenter('en', { granularity: 'grapheme' });
 
+const PRINTABLE_ASCII = /^[\x20-\x7e]*$/;
+
 /**
  * Counts the terminal columns `text` takes: 2 for East Asian wide characters
  * and emoji, 0 for combining marks, 1 otherwise.
  */
 export function displayWidth(text: string): number {
+  // Printable ASCII takes one column per character; most cells are ASCII.
+  if (PRINTABLE_ASCII.test(text)) {
+    return text.length;
+  }
+
   let width = 0;
   for (const { segment } of segmenter.segment(text)) {
     width += graphemeWidth(segment);

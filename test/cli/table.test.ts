@@ -1,0 +1,48 @@
+import { Chalk } from 'chalk';
+import { describe, expect, it } from 'vitest';
+
+import { renderTable } from '../../src/cli/render/table.js';
+
+const plain = new Chalk({ level: 0 });
+const colour = new Chalk({ level: 1 });
+
+describe('renderTable', () => {
+  it('pads columns two spaces apart', () => {
+    const text = renderTable([{ header: 'KEY' }, { header: 'VALUE' }], [['qty', '10'], ['last_price', '187.99']], plain);
+    expect(text).toBe('KEY         VALUE\nqty         10\nlast_price  187.99\n');
+  });
+
+  it('aligns right columns to the right', () => {
+    const text = renderTable([{ header: 'NAME' }, { header: 'ROWS', align: 'right' }], [['a', '1'], ['b', '12345']], plain);
+    expect(text).toBe('NAME   ROWS\na         1\nb     12345\n');
+  });
+
+  it('leaves no trailing spaces', () => {
+    const text = renderTable([{ header: 'VALUE' }, { header: 'NOTE' }], [['a long value', '']], plain);
+    expect(text.split('\n')).toEqual(['VALUE         NOTE', 'a long value', '']);
+  });
+
+  it('counts wide characters as two columns', () => {
+    const text = renderTable([{ header: 'KEY' }, { header: 'V' }], [['中文', 'x'], ['🚀', 'y']], plain);
+    expect(text).toBe('KEY   V\n中文  x\n🚀    y\n');
+  });
+
+  it('ignores colour codes when measuring', () => {
+    const text = renderTable([{ header: 'TYPE' }, { header: 'V' }], [[colour.yellow('str -> date'), 'x']], colour);
+    const lines = text.split('\n');
+    expect(lines[0]).toBe(`${colour.bold('TYPE')}         ${colour.bold('V')}`);
+    expect(lines[1]).toBe(`${colour.yellow('str -> date')}  x`);
+  });
+
+  it('fills a missing cell with spaces', () => {
+    const text = renderTable([{ header: 'A' }, { header: 'B' }, { header: 'C' }], [['1', '', '3']], plain);
+    expect(text).toBe('A  B  C\n1     3\n');
+  });
+
+  it('lays out 10,000 rows', () => {
+    const rows = Array.from({ length: 10_000 }, (_, index) => [`Strategy-${index}`, String(index)]);
+    const lines = renderTable([{ header: 'STRATEGY' }, { header: 'ROWS', align: 'right' }], rows, plain).split('\n');
+    expect(lines).toHaveLength(10_002);
+    expect(lines[10_000]).toBe('Strategy-9999  9999');
+  });
+});
