@@ -231,6 +231,8 @@ function report(bytes, stats, results) {
     '- Reading every variable builds the whole value tree: one object per value, a `Map` per dict, a `bigint` per int and the source text of floats that `json.dumps` would spell differently. That costs several times the memory of V8\'s own objects and keeps the garbage collector busy copying live objects, which is why the two rows that build everything miss the targets.',
     '- The last varsctl row re-spells every value instead of reusing the source text, the work CPython does in `json.dumps`; varsctl never needs it for a stored state, because unchanged values keep their bytes.',
     '',
+    'Reproduce with `npm run bench -- vars` (it builds first), or `node test/bench/vars.bench.js` after `npm run build`; `BENCH_SCALE=small` uses a 1 MiB document.',
+    '',
     `Machine: ${cpuModel ?? os.cpus()[0]?.model}, \`nproc\` = ${nproc}, ${(os.totalmem() / 1024 ** 3).toFixed(1)} GiB memory, ${os.type()} ${os.release()}.`,
     `Versions: Node.js ${process.version} (V8 ${process.versions.v8}), CPython ${results.find((result) => result.mode === 'python').version ?? pythonVersion()} (\`${PYTHON}\`).`,
   ].join('\n');
