@@ -11,8 +11,14 @@ import type { Dialect } from './types.js';
  * SQLAlchemy's pattern ends the password at the FIRST `@`: a raw `@` in a
  * password moves the rest into the host name, and the bot then fails to
  * connect. Such a URL is rejected here with the fix (`%40`). `#` and `?` in a
- * password need no escaping. User name and password are percent-decoded;
- * host and database name are not.
+ * password need no escaping. User name and password are percent-decoded,
+ * but host and database name are not.
+ *
+ * Query parameters: the libpq ones listed in POSTGRES_PARAMETERS are applied.
+ * libpq parameters that change neither the database reached nor how it is
+ * read (keepalives, target_session_attrs, ...) are ignored with a warning.
+ * Any other name is a UsageError, because a misspelt `sslmode` or an option
+ * varsctl cannot apply must not silently connect differently from the bot.
  */
 
 export type SslMode = 'disable' | 'allow' | 'prefer' | 'require' | 'verify-ca' | 'verify-full';

@@ -3,7 +3,7 @@ import { existsSync, statSync } from 'node:fs';
 
 import Database from 'better-sqlite3';
 
-import { NotFoundError, RuntimeFailure } from '../../errors.js';
+import { NotFoundError } from '../../errors.js';
 import { quoteIdentifier, quoteTableName, type TableName } from '../identifiers.js';
 import { restoreTextForSqlite } from '../restore.js';
 import { buildTableInfo, requireBotColumns } from '../table.js';
@@ -120,6 +120,8 @@ export class SqliteStore implements Store {
 
       // The subquery is the bot's own loader query, so ties and mixed types
       // resolve exactly as the bot resolves them.
+      // NOTE: this needs rowid, so a WITHOUT ROWID table cannot be read; the
+      // bot's own table always has one.
       const rows = this.db
         .prepare(
           `SELECT ${ROW_COLUMNS},
