@@ -11,7 +11,7 @@
 
 import { MAX_INT_DIGITS } from './limits.js';
 import { VarsParseError } from './parse-error.js';
-import { NONE, SMALL_INTS, sliceShared } from './shared-values.js';
+import { NONE, SMALL_INTS, sliceShared, strValueShared } from './shared-values.js';
 import type { FloatValue, VarValue } from './value.js';
 
 export const QUOTE = 0x22;
@@ -100,6 +100,8 @@ export class Scanner {
   protected position: number;
   /** Whether the string just scanned is spelled exactly as `json.dumps` would spell it. */
   private stringIsCanonical = true;
+  /** Whether the string just scanned has no escapes, so its text is its value. */
+  private stringIsPlain = true;
   /** Whether the `\uXXXX` escape just decoded is spelled as `json.dumps` would spell it. */
   private escapeIsCanonical = true;
 
@@ -264,17 +266,30 @@ export class Scanner {
   }
 
   protected parseString(build: boolean): VarValue {
+    const text = this.text;
     const start = this.position;
-    const value = this.scanString(build);
-
+    this.scanString(false);
     if (!build) {
       return NONE;
     }
+
+    const end = this.position;
+    if (this.stringIsPlain) {
+      if (this.stringIsCanonical) {
+        return strValueShared(text, start + 1, end - 1);
+      }
+      return { type: 'str', value: text.slice(start + 1, end - 1), source: text.slice(start, end) };
+    }
+
+    // Escapes need decoding, which the check above skipped.
+    this.position = start;
+    const value = this.scanString(true);
     if (this.stringIsCanonical) {
       return { type: 'str', value };
     }
-    return { type: 'str', value, source: this.text.slice(start, this.position) };
+    return { type: 'str', value, source: text.slice(start, end) };
   }
+
 
   /**
    * Check the string whose opening quote is at the current position, return
@@ -293,6 +308,7 @@ export class Scanner {
       if (code === QUOTE) {
         this.position = position + 1;
         this.stringIsCanonical = canonical;
+        this.stringIsPlain = true;
         return build ? sliceShared(text, quote + 1, position) : '';
       }
       if (code === BACKSLASH) {
@@ -323,6 +339,7 @@ export class Scanner {
       if (code === QUOTE) {
         this.position = position + 1;
         this.stringIsCanonical = canonical;
+        this.stringIsPlain = false;
         return build ? decoded + text.slice(runStart, position) : '';
       }
 

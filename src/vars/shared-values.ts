@@ -3,7 +3,7 @@
  * source, and a bounded cache of short strings.
  */
 
-import type { BoolValue, FloatValue, IntValue, NoneValue } from './value.js';
+import type { BoolValue, FloatValue, IntValue, NoneValue, StrValue } from './value.js';
 
 // Values without a source are immutable and identical wherever they occur,
 // so one object each serves every occurrence.
@@ -17,34 +17,63 @@ export const SMALL_INTS: readonly IntValue[] = Array.from({ length: 1024 }, (_, 
   Object.freeze({ type: 'int', value: BigInt(value) }),
 );
 
-
 /**
- * Short strings (keys above all) repeat across a document; one copy of each
- * recent one is shared instead of slicing a new string per occurrence. The
- * cache is a fixed-size table indexed by a hash, so it stays bounded.
+ * Short strings (keys above all) repeat across a document, so one copy of
+ * each recent one is shared instead of slicing a new string per occurrence,
+ * and likewise one StrValue per string value. The cache is a fixed-size
+ * table indexed by a hash, so it stays bounded.
  */
 const SHARED_STRING_MAX_LENGTH = 16;
 const SHARED_STRING_SLOTS = 4096;
 const sharedStrings: Array<string | undefined> = new Array<string | undefined>(SHARED_STRING_SLOTS).fill(undefined);
+const sharedStrValues: Array<StrValue | undefined> = new Array<StrValue | undefined>(SHARED_STRING_SLOTS).fill(undefined);
 
-export function sliceShared(text: string, start: number, end: number): string {
+/** Find the slot of text[start, end), or -1 when it is too long to share. */
+function slotOf(text: string, start: number, end: number): number {
   const length = end - start;
   if (length > SHARED_STRING_MAX_LENGTH) {
-    return text.slice(start, end);
+    return -1;
   }
 
   let hash = length;
   for (let i = start; i < end; i++) {
     hash = (Math.imul(hash, 31) + text.charCodeAt(i)) | 0;
   }
+  return hash & (SHARED_STRING_SLOTS - 1);
+}
 
-  const slot = hash & (SHARED_STRING_SLOTS - 1);
+function isCachedAt(slot: number, text: string, start: number, end: number): boolean {
   const cached = sharedStrings[slot];
-  if (cached !== undefined && cached.length === length && text.startsWith(cached, start)) {
-    return cached;
+  return cached !== undefined && cached.length === end - start && text.startsWith(cached, start);
+}
+
+/** Return text[start, end), shared with earlier occurrences when short. */
+export function sliceShared(text: string, start: number, end: number): string {
+  const slot = slotOf(text, start, end);
+  if (slot < 0) {
+    return text.slice(start, end);
+  }
+  if (isCachedAt(slot, text, start, end)) {
+    return sharedStrings[slot]!;
   }
 
   const fresh = text.slice(start, end);
   sharedStrings[slot] = fresh;
+  sharedStrValues[slot] = undefined;
   return fresh;
+}
+
+/** Return the str value of text[start, end), which needs no source, shared when short. */
+export function strValueShared(text: string, start: number, end: number): StrValue {
+  const slot = slotOf(text, start, end);
+  if (slot < 0) {
+    return { type: 'str', value: text.slice(start, end) };
+  }
+
+  if (!isCachedAt(slot, text, start, end)) {
+    sharedStrings[slot] = text.slice(start, end);
+    sharedStrValues[slot] = undefined;
+  }
+  sharedStrValues[slot] ??= Object.freeze({ type: 'str', value: sharedStrings[slot]! });
+  return sharedStrValues[slot]!;
 }
