@@ -161,8 +161,9 @@ export class Scanner {
     const negative = text.charCodeAt(position) === MINUS;
     if (negative) position += 1;
 
-    // Digits are accumulated while they fit exactly; `significant` counts
-    // them from the first non-zero one, `fractionDigits` those after the dot.
+    // `mantissa` sums all digits but is exact, and used, only for up to 15
+    // significant ones: `significant` counts digits from the first non-zero
+    // one, and `fractionDigits` those after the dot.
     const integerStart = position;
     let code = text.charCodeAt(position);
     let mantissa = 0;
@@ -294,7 +295,7 @@ export class Scanner {
   /**
    * Check the string whose opening quote is at the current position, return
    * it decoded when `build` is set (else ''), leave the position after its
-   * closing quote, and set `stringIsCanonical`.
+   * closing quote, and set `stringIsCanonical` and `stringIsPlain`.
    */
   protected scanString(build: boolean): string {
     const text = this.text;
