@@ -220,7 +220,7 @@ async function writeRows(
   }
 
   try {
-    return await store.replaceStrategies(strategyIds, abortable(counted(), signal));
+    return await store.replaceStrategies(strategyIds, abortable(counted(), signal), { signal });
   } finally {
     progress.done();
   }
