@@ -76,6 +76,26 @@ describe.each(DIALECTS)('store operations (%s)', (dialect) => {
     expect(rows).toEqual([{ variables: '{"a": 5}' }]);
   });
 
+  it('swaps a row whose last_updated is NULL', async () => {
+    await insertRow(db, { id: 'r1', last_updated: null, variables: '{"a": 1}', strategy_id: 'S' });
+    const result = await store.compareAndSwap('S', { lastUpdated: null, variables: '{"a": 1}' }, '{"a": 2}');
+
+    expect(result.status).toBe('updated');
+    const after = await store.readStrategy('S');
+    expect(after?.rows[0]?.variables).toBe('{"a": 2}');
+    expect(after?.rows[0]?.lastUpdated?.epochMicros).not.toBeNull();
+  });
+
+  it('compares last_updated at full precision', async () => {
+    await insertRow(db, { id: 'r1', last_updated: '2025-01-02 09:30:00.000002-05:00', variables: '{"a": 1}', strategy_id: 'S' });
+    const read = await store.readStrategy('S');
+    const text = read?.rows[0]?.lastUpdated?.text ?? '';
+    const oneMicroEarlier = text.replace('.000002', '.000001');
+
+    const result = await store.compareAndSwap('S', { lastUpdated: { text: oneMicroEarlier, epochMicros: null }, variables: '{"a": 1}' }, '{"a": 2}');
+    expect(result.status).toBe('conflict');
+  });
+
   it('deletes strategies', async () => {
     await insertRow(db, { id: 'r1', last_updated: '2025-01-02 09:30:00-05:00', variables: '{}', strategy_id: 'A' });
     await insertRow(db, { id: 'r2', last_updated: '2025-01-02 09:30:00-05:00', variables: '{}', strategy_id: 'A' });

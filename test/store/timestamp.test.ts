@@ -102,6 +102,11 @@ describe('formatters', () => {
     expect(formatNewYork(FIXTURE_INSTANT)).toBe('2026-12-04 14:41:06 EST');
   });
 
+  it('formats for display in summer', () => {
+    const instant = parseTimestampText('2025-07-01T16:00:00.9Z') ?? 0n;
+    expect(formatNewYork(instant)).toBe('2025-07-01 12:00:00 EDT');
+  });
+
   it('formats instants before 1970', () => {
     const instant = parseTimestampText('1969-12-31 23:59:59.5+00:00') ?? 0n;
     expect(formatUtcText(instant)).toBe('1969-12-31 23:59:59.500000+00:00');
