@@ -9,13 +9,18 @@ import type { ArchiveRow } from './format.js';
  * depends on the row's values only, not on how its line is spelled, so
  * restore can tell which rows a person edited even after an editor
  * reformatted the file.
+ *
+ * `variablesJson` is `JSON.stringify(row.variables)`, as text or as its
+ * UTF-8 bytes, for a caller that already has it.
  */
-export function rowDigest(row: ArchiveRow): string {
+export function rowDigest(row: ArchiveRow, variablesJson: string | Uint8Array = JSON.stringify(row.variables)): string {
   const lastUpdated =
     row.lastUpdated === null
       ? null
       : [row.lastUpdated.text, row.lastUpdated.dialect, row.lastUpdated.epochMicros?.toString() ?? null];
 
-  const canonical = JSON.stringify([row.strategyId, row.id, lastUpdated, row.variables]);
-  return createHash('sha256').update(canonical, 'utf8').digest('hex');
+  // JSON.stringify of an array is its items' JSON joined by commas, so the
+  // canonical text can be hashed in pieces without building it whole.
+  const head = `[${JSON.stringify(row.strategyId)},${JSON.stringify(row.id)},${JSON.stringify(lastUpdated)},`;
+  return createHash('sha256').update(head, 'utf8').update(variablesJson).update(']').digest('hex');
 }

@@ -1,9 +1,9 @@
 import { createHash, type Hash } from 'node:crypto';
 
-import { rowDigest } from './digest.js';
 import { RuntimeFailure } from '../errors.js';
 import { FORMAT_NAME, FORMAT_VERSION, MAX_LINE_BYTES, type ArchiveRow, type ArchiveSource } from './format.js';
 import { jsonLine } from './json-line.js';
+import { encodeRowLine } from './row-line.js';
 
 export interface ArchiveMetadata {
   readonly createdAt: Date;
@@ -66,30 +66,15 @@ export class ArchiveWriter {
     this.rowCount += 1;
     this.strategyIds.add(row.strategyId);
 
-    const lastUpdated =
-      row.lastUpdated === null
-        ? null
-        : {
-            text: row.lastUpdated.text,
-            dialect: row.lastUpdated.dialect,
-            epoch_micros: row.lastUpdated.epochMicros?.toString() ?? null,
-          };
-
-    const line = jsonLine({
-      strategy_id: row.strategyId,
-      id: row.id,
-      last_updated: lastUpdated,
-      variables: row.variables,
-      row_sha256: rowDigest(row),
-    });
-    if (Buffer.byteLength(line) > MAX_LINE_BYTES) {
+    const line = encodeRowLine(row);
+    if (line.length > MAX_LINE_BYTES) {
       throw new RuntimeFailure(
         `the row of strategy ${JSON.stringify(row.strategyId)} (id ${row.id ?? 'NULL'}) is too long to export: ` +
           `its line would exceed ${MAX_LINE_BYTES / 1024 / 1024} MiB`,
         { hint: 'export the other strategies by name, and copy this one with the database tools' },
       );
     }
-    return this.emit(line, true);
+    return this.emitBytes(line, true);
   }
 
   trailer(): Buffer {
@@ -106,7 +91,10 @@ export class ArchiveWriter {
   }
 
   private emit(line: string, hashed: boolean): Buffer {
-    const bytes = Buffer.from(line, 'utf8');
+    return this.emitBytes(Buffer.from(line, 'utf8'), hashed);
+  }
+
+  private emitBytes(bytes: Buffer, hashed: boolean): Buffer {
     if (hashed) {
       this.hash.update(bytes);
     }
