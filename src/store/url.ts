@@ -72,6 +72,8 @@ interface UrlParts {
   readonly port: string | undefined;
   readonly database: string | undefined;
   readonly query: string | undefined;
+  /** True when an `@` follows the parsed password before the query, which only a raw `@` in the password puts there. */
+  readonly passwordHasRawAt: boolean;
 }
 
 // SQLAlchemy's `_parse_url` pattern (1.4.16 and later, 2.0), anchored at the
@@ -117,6 +119,11 @@ const IGNORED_POSTGRES_PARAMETERS = new Set([
 // pysqlite connect arguments that do not change which file is opened.
 const IGNORED_SQLITE_PARAMETERS = new Set(['timeout', 'check_same_thread', 'isolation_level', 'detect_types', 'cached_statements']);
 
+// Every parameter name varsctl reads or ignores, and those of them whose
+// values maskUrl shows: all but the password.
+const KNOWN_PARAMETERS = new Set([...POSTGRES_PARAMETERS, 'ssl', ...IGNORED_POSTGRES_PARAMETERS, ...IGNORED_SQLITE_PARAMETERS, 'uri']);
+const VISIBLE_PARAMETERS = new Set([...KNOWN_PARAMETERS].filter((name) => name !== 'password'));
+
 const URL_HINT =
   'use postgresql://user:password@host:5432/database or sqlite:///relative/path.db (four slashes for an absolute path)';
 
@@ -150,27 +157,103 @@ export function dialectOf(url: string): Dialect | undefined {
 }
 
 /**
- * Returns the URL with its password replaced by `***`, both the part after
- * `user:` and a `password=` query parameter. The mask runs to the last `@`
- * before the query, so a raw `@` inside a password (which SQLAlchemy would
- * split wrongly) cannot leave a piece of it visible. A string that is not a
- * URL is masked from the first `:` after `//` to the last `@`.
+ * Returns the URL with its password replaced by `***`. A raw `@` or `?`
+ * inside a password makes SQLAlchemy split the URL in the wrong place. So
+ * the mask runs to the last `@` before the first known parameter of the
+ * query, and no piece of such a password stays visible. In the query, only the values
+ * of parameters that varsctl knows and that hold no secret stay visible, so
+ * `password=`, `pass%77ord=` and a misspelt `pasword=` are all masked.
+ * Without `user@`, a port that is not a number is masked with the rest of
+ * the URL, because `user:password` without `@host` reads as `host:port`. In
+ * a string that is not a URL, the text after `user:` is masked up to the
+ * last `@`.
  */
 export function maskUrl(url: string): string {
-  let masked = url;
   const match = SQLALCHEMY_URL.exec(url);
-  const password = match?.indices?.groups?.['password'];
-
-  if (password !== undefined) {
-    const queryStart = match?.indices?.groups?.['query']?.[0] ?? url.length + 1;
-    const lastAt = url.lastIndexOf('@', queryStart - 2);
-    const end = Math.max(password[1], lastAt);
-    masked = `${url.slice(0, password[0])}***${url.slice(end)}`;
-  } else if (match === null) {
-    masked = url.replace(/^(.*?\/\/[^:/@]*:).*@/s, '$1***@');
+  const groups = match?.indices?.groups;
+  if (match === null || groups === undefined) {
+    return maskPasswordParameters(maskUserInfo(url));
   }
 
-  return masked.replace(/([?&]password=)[^&]*/gi, '$1***');
+  const port = groups['port'];
+  if (port !== undefined && groups['username'] === undefined && !/^\d*$/.test(url.slice(port[0], port[1]))) {
+    // The rest may hold more of the password, because a `/` or `?` in it
+    // ends the port. parseDatabaseUrl rejects such a URL anyway.
+    return `${url.slice(0, port[0])}***`;
+  }
+
+  const password = groups['password'];
+  const masked =
+    password === undefined ? url : `${url.slice(0, password[0])}***${url.slice(passwordEnd(url, password[1], groups['query']?.[0]))}`;
+
+  // Parsed again because the mask may have moved where the query starts.
+  const queryStart = SQLALCHEMY_URL.exec(masked)?.indices?.groups?.['query']?.[0];
+  return queryStart === undefined ? masked : `${masked.slice(0, queryStart)}${maskQuery(masked.slice(queryStart))}`;
+}
+
+/** Masks every query value except those of known parameters that hold no secret, and every field without `=`. */
+function maskQuery(query: string): string {
+  const fields = query.split('&').map((field) => {
+    const equals = field.indexOf('=');
+    if (equals === -1) {
+      return field === '' ? field : '***';
+    }
+
+    const name = field.slice(0, equals);
+    return VISIBLE_PARAMETERS.has(decodePercent(name.replaceAll('+', ' ')) ?? '') ? field : `${name}=***`;
+  });
+  return fields.join('&');
+}
+
+/**
+ * Masks the password of `user:password@` in a string that is not a URL. The
+ * mask starts after the colon that follows the user name (after `//`, or
+ * else after the scheme and its slashes). It ends at the last `@`, or at
+ * the end of the text when there is no `@`.
+ */
+function maskUserInfo(text: string): string {
+  const afterSlashes = /^.*?\/\/[^:/@]*:/s.exec(text);
+  const afterScheme = /^[^:]*:\/*[^:@]*:/.exec(text);
+  // The earlier colon wins, because the password itself may hold `//` or `:`.
+  const ends = [afterSlashes, afterScheme].flatMap((found) => (found === null ? [] : [found[0].length]));
+  if (ends.length === 0) {
+    return text;
+  }
+
+  const start = Math.min(...ends);
+  const lastAt = text.lastIndexOf('@');
+  return lastAt >= start ? `${text.slice(0, start)}***${text.slice(lastAt)}` : `${text.slice(0, start)}***`;
+}
+
+/**
+ * Finds where the password really ends: at the last `@` before the first
+ * known parameter of the query, or at the end of the parsed password when
+ * that is later. Only a raw `@` in the password puts an `@` in between.
+ */
+function passwordEnd(url: string, parsedEnd: number, queryStart: number | undefined): number {
+  const limit = queryStart === undefined ? url.length : firstKnownParameter(url, queryStart - 1);
+  return Math.max(parsedEnd, url.lastIndexOf('@', limit - 1));
+}
+
+/** Returns the index of the `?` or `&` that starts the first known `name=` field from `start` on, or the URL's length. */
+function firstKnownParameter(url: string, start: number): number {
+  const field = /[?&]([^&=]*)=/g;
+  field.lastIndex = start;
+
+  for (let found = field.exec(url); found !== null; found = field.exec(url)) {
+    if (KNOWN_PARAMETERS.has(decodePercent((found[1] ?? '').replaceAll('+', ' ')) ?? '')) {
+      return found.index;
+    }
+  }
+  return url.length;
+}
+
+/** Masks the value of each `password=` query parameter, matching the name as `parseQuery` decodes it. */
+function maskPasswordParameters(text: string): string {
+  return text.replace(/([?&])([^&=]*)=([^&]*)/g, (field: string, separator: string, name: string) => {
+    const decoded = decodePercent(name.replaceAll('+', ' ')) ?? '';
+    return decoded.toLowerCase() === 'password' ? `${separator}${name}=***` : field;
+  });
 }
 
 /** Lists the secrets a URL carries (raw and percent-encoded), to scrub from driver messages. */
@@ -188,6 +271,8 @@ function splitUrl(url: string): UrlParts {
   if (groups === undefined) {
     throw new UsageError(`invalid database URL ${maskUrl(url)}: expected scheme://...`, { hint: URL_HINT });
   }
+  const password = match?.indices?.groups?.['password'];
+  const queryStart = match?.indices?.groups?.['query']?.[0];
 
   return {
     scheme: groups['scheme'] ?? '',
@@ -197,6 +282,7 @@ function splitUrl(url: string): UrlParts {
     port: groups['port'],
     database: groups['database'],
     query: groups['query'],
+    passwordHasRawAt: password !== undefined && passwordEnd(url, password[1], queryStart) > password[1],
   };
 }
 
@@ -246,11 +332,19 @@ function postgresTarget(parts: UrlParts, backend: string, displayUrl: string, en
     );
   }
 
-  if (parts.host?.includes('@')) {
+  if (parts.passwordHasRawAt) {
     throw new UsageError(
       `invalid database URL ${displayUrl}: the password contains a raw @, which SQLAlchemy (and so the bot) reads as the end of the password`,
       { hint: 'write each @ in the password as %40' },
     );
+  }
+
+  // Without `user@`, `user:password` reads as `host:port`. Checked before
+  // the query, whose parameters may be more of such a password.
+  if (parts.username === undefined && parts.port !== undefined && !/^\d*$/.test(parts.port)) {
+    throw new UsageError(`invalid port in ${displayUrl}: not a number`, {
+      hint: 'the port is a number from 1 to 65535, such as 5432; a password goes before the host, as in user:password@host',
+    });
   }
 
   const query = new Map<string, string>();
