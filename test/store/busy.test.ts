@@ -1,11 +1,12 @@
+import { spawn, type ChildProcess } from 'node:child_process';
 import { createServer, type Server, type Socket } from 'node:net';
 import type { AddressInfo } from 'node:net';
 
-import Database from 'better-sqlite3';
 import pg from 'pg';
 import { afterEach, describe, expect, it } from 'vitest';
 
 import { RuntimeFailure, type VarsctlError } from '../../src/errors.js';
+import { scrubError, scrubbedMessage } from '../../src/store/secrets.js';
 import { openStore, type Store } from '../../src/store/index.js';
 import { createBotTable, createTestDatabase, insertRow, requireRealPostgres, type TestDatabase } from '../support/db.js';
 
@@ -38,13 +39,31 @@ async function closedPort(): Promise<number> {
   return port;
 }
 
+// A separate process that holds an exclusive lock on an SQLite file until killed.
+const LOCK_HOLDER = `
+  const Database = require('better-sqlite3');
+  const db = new Database(process.argv[1]);
+  db.exec('BEGIN EXCLUSIVE');
+  process.stdout.write('locked\\n');
+  setInterval(() => undefined, 1000);
+`;
+
+async function holdLock(file: string): Promise<ChildProcess> {
+  const child = spawn(process.execPath, ['-e', LOCK_HOLDER, file], { stdio: ['ignore', 'pipe', 'inherit'] });
+  await new Promise<void>((resolve, reject) => {
+    child.stdout?.once('data', () => resolve());
+    child.once('exit', (code) => reject(new Error(`lock holder exited with ${code}`)));
+  });
+  return child;
+}
+
 describe('locked SQLite file', () => {
   let db: TestDatabase | undefined;
-  let holder: Database.Database | undefined;
+  let holder: ChildProcess | undefined;
   let store: Store | undefined;
 
   afterEach(async () => {
-    holder?.close();
+    holder?.kill();
     await store?.close();
     await db?.close();
   });
@@ -57,8 +76,7 @@ describe('locked SQLite file', () => {
     const read = await store.readStrategy('S');
     const loaded = read?.rows[0];
 
-    holder = new Database(db.file ?? '');
-    holder.exec('BEGIN EXCLUSIVE');
+    holder = await holdLock(db.file ?? '');
 
     const started = Date.now();
     const error = await caught(
@@ -72,9 +90,31 @@ describe('locked SQLite file', () => {
     expect(waited).toBeGreaterThanOrEqual(350);
     expect(waited).toBeLessThan(5000);
 
-    holder.exec('ROLLBACK');
+    holder.kill();
+    await new Promise((resolve) => holder?.once('exit', resolve));
     const rows = await db.query("SELECT variables FROM vars_backup WHERE strategy_id = 'S'");
     expect(rows).toEqual([{ variables: '{"a": 1}' }]);
+  });
+
+  it('fails a read behind the lock too', async () => {
+    db = await createTestDatabase('sqlite');
+    await createBotTable(db);
+    store = await openStore({ url: db.url, table: 'vars_backup', lockTimeoutMs: 200 });
+    holder = await holdLock(db.file ?? '');
+
+    await expect(store.listSummaries()).rejects.toThrow(/database is locked by another process \(waited 0\.2 s\)/);
+  });
+});
+
+describe('password scrubbing', () => {
+  it('removes the password from a driver message and stack', () => {
+    const driverError = Object.assign(new Error('connect failed for postgresql://bot:hunter2@h/d\nretry'), { code: 'XX000' });
+    const scrubbed = scrubError(driverError, ['hunter2']);
+
+    expect(scrubbed.message).toBe('connect failed for postgresql://bot:***@h/d\nretry');
+    expect(scrubbed.stack).not.toContain('hunter2');
+    expect((scrubbed as { code?: string }).code).toBe('XX000');
+    expect(scrubbedMessage(driverError, ['hunter2'])).toBe('connect failed for postgresql://bot:***@h/d retry');
   });
 });
 
