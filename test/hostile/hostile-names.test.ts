@@ -1,8 +1,8 @@
 /**
  * Strategy and table names made of quotes, semicolons, SQL fragments,
- * unicode, control characters and leading dashes are data, never SQL: every
- * command works on exactly the named strategy or table, a `victim` table
- * next to them survives, and no raw control character reaches the
+ * unicode, control characters and leading dashes are data, never SQL. Every
+ * command must work on exactly the named strategy or table, and a `victim`
+ * table next to them must survive. No raw control character may reach the
  * terminal.
  */
 import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
