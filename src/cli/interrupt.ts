@@ -4,6 +4,8 @@ import { RuntimeFailure } from '../errors.js';
  * Turns SIGINT (Ctrl-C) and SIGTERM into an error that the running command
  * handles like any failure: an export removes its temporary file, a restore
  * rolls its transaction back. The command then exits 1 with one clear line.
+ * A second signal ends the process at once, with the signal's default
+ * action, for a step that does not notice the first one soon enough.
  */
 export interface InterruptWatch {
   readonly signal: AbortSignal;
@@ -16,8 +18,18 @@ const WATCHED: readonly NodeJS.Signals[] = ['SIGINT', 'SIGTERM'];
 export function watchInterrupts(operation: string, consequence: string): InterruptWatch {
   const controller = new AbortController();
 
-  const onSignal = (received: NodeJS.Signals) => {
+  const dispose = () => {
+    for (const name of WATCHED) {
+      process.off(name, onSignal);
+    }
+  };
+
+  function onSignal(received: NodeJS.Signals): void {
     if (controller.signal.aborted) {
+      // An open transaction rolls back when the connection drops, and a
+      // temporary export file is left behind as `.NAME.RANDOM.tmp`.
+      dispose();
+      process.kill(process.pid, received);
       return;
     }
     controller.abort(
@@ -25,20 +37,13 @@ export function watchInterrupts(operation: string, consequence: string): Interru
         hint: `run the ${operation} again when it can finish`,
       }),
     );
-  };
+  }
 
   for (const name of WATCHED) {
     process.on(name, onSignal);
   }
 
-  return {
-    signal: controller.signal,
-    dispose() {
-      for (const name of WATCHED) {
-        process.off(name, onSignal);
-      }
-    },
-  };
+  return { signal: controller.signal, dispose };
 }
 
 /**
@@ -47,20 +52,11 @@ export function watchInterrupts(operation: string, consequence: string): Interru
  */
 export async function* abortable<T>(source: AsyncIterable<T>, signal: AbortSignal): AsyncGenerator<T> {
   const iterator = source[Symbol.asyncIterator]();
-  const aborted = new Promise<never>((_, reject) => {
-    const onAbort = () => reject(signal.reason);
-    if (signal.aborted) {
-      onAbort();
-    } else {
-      signal.addEventListener('abort', onAbort, { once: true });
-    }
-  });
-  aborted.catch(() => undefined);
 
   let finished = false;
   try {
     for (;;) {
-      const next = await Promise.race([iterator.next(), aborted]);
+      const next = await untilAborted(iterator.next(), signal);
       if (next.done) {
         finished = true;
         return;
@@ -73,4 +69,32 @@ export async function* abortable<T>(source: AsyncIterable<T>, signal: AbortSigna
       void Promise.resolve(iterator.return?.()).catch(() => undefined);
     }
   }
+}
+
+/**
+ * Settles as `promise` does, or rejects with the abort reason first. The
+ * abort listener lives only as long as this one wait: racing every item
+ * against one long-lived promise would make that promise keep every item
+ * it was raced with, which held a whole 400 MB export in memory.
+ */
+function untilAborted<T>(promise: Promise<T>, signal: AbortSignal): Promise<T> {
+  if (signal.aborted) {
+    promise.catch(() => undefined);
+    return Promise.reject(signal.reason);
+  }
+
+  return new Promise<T>((resolve, reject) => {
+    const onAbort = () => reject(signal.reason);
+    signal.addEventListener('abort', onAbort, { once: true });
+    promise.then(
+      (value) => {
+        signal.removeEventListener('abort', onAbort);
+        resolve(value);
+      },
+      (error: unknown) => {
+        signal.removeEventListener('abort', onAbort);
+        reject(error);
+      },
+    );
+  });
 }

@@ -21,7 +21,8 @@ export function createProgress(verb: string, options: { quiet: boolean }, stream
   }
 
   const started = Date.now();
-  let lastDraw = 0;
+  // The first line appears after one interval, so a short command draws nothing.
+  let lastDraw = started;
   let drawn = false;
 
   return {

@@ -1,7 +1,9 @@
+import { execFileSync } from 'node:child_process';
 import { readdirSync } from 'node:fs';
 
 import { readArchive, type ArchiveEntry, type ArchiveRow } from '../../src/archive/index.js';
 import { quoteTableName, type TestDatabase } from '../support/db.js';
+import { runShell, shellQuote, varsctlCommand, type RunResult } from './run.js';
 
 /**
  * Helpers for the end-to-end tests of export, restore and purge: reading a
@@ -69,4 +71,23 @@ export async function insertLargeRows(db: TestDatabase, count: number, bytes: nu
     INSERT INTO vars_backup (id, last_updated, variables, strategy_id)
     SELECT 'id-' || i, '2026-01-02 14:30:00+00', '{"filler": "' || repeat('a', ${bytes}) || '"}', 'large-' || i
     FROM generate_series(1, ${count}) AS i`);
+}
+
+/** True when util-linux `script` can run a command in a pseudo-terminal here. */
+export function terminalAvailable(): boolean {
+  try {
+    execFileSync('script', ['-qec', 'true', '/dev/null'], { stdio: 'ignore', timeout: 5000 });
+    return true;
+  } catch {
+    return false;
+  }
+}
+
+/**
+ * Runs varsctl in a pseudo-terminal (util-linux `script`), typing `answer`
+ * at its prompt. The terminal merges stdout and stderr into `stdout`.
+ */
+export function runInTerminal(args: readonly string[], answer: string, env: Readonly<Record<string, string>> = {}): Promise<RunResult> {
+  const command = [varsctlCommand(), ...args.map(shellQuote)].join(' ');
+  return runShell(`script -qec ${shellQuote(command)} /dev/null`, { input: answer, env, timeoutMs: 30_000 });
 }

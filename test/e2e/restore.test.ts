@@ -1,12 +1,12 @@
-import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 
-import { createTestDatabase, DIALECTS, insertRow, type TestDatabase } from '../support/db.js';
-import { tableExists, tableRows } from './export-support.js';
-import { runVarsctl } from './run.js';
+import { createTestDatabase, DIALECTS, insertRow, requireRealPostgres, type TestDatabase } from '../support/db.js';
+import { insertLargeRows, runInTerminal, tableExists, tableRows, terminalAvailable } from './export-support.js';
+import { runVarsctl, startVarsctl } from './run.js';
 import { botTimestamp, botUpdate, seedBotTable } from './seed.js';
 
 const MOMENTUM = '{"iteration_count": 4, "last_price": 187.99, "notes": null}';
@@ -374,6 +374,79 @@ describe.each(DIALECTS)('restore on %s', (dialect) => {
     expect((await tableRows(db)).find((row) => row.strategy_id === 'MomentumBot')?.variables).toBe(MOMENTUM);
   });
 
+  it('asks on a terminal and restores on y', async (context) => {
+    if (!terminalAvailable()) {
+      context.skip('util-linux script is not installed');
+    }
+    await exportAll();
+    await botUpdate(db, 'MomentumBot', '{"iteration_count": 9}', 3600);
+
+    const result = await runInTerminal(['--db', db.url, 'restore', backup, 'MomentumBot'], 'y\n');
+
+    expect(result.exitCode, result.stdout).toBe(0);
+    expect(result.stdout).toContain('Restore 1 strategy into ');
+    expect(result.stdout).toContain(', replacing 1? [y/N]');
+    expect((await tableRows(db)).find((row) => row.strategy_id === 'MomentumBot')?.variables).toBe(MOMENTUM);
+  });
+
+  it('writes nothing when the answer is no', async (context) => {
+    if (!terminalAvailable()) {
+      context.skip('util-linux script is not installed');
+    }
+    await exportAll();
+    await botUpdate(db, 'MomentumBot', '{"iteration_count": 9}', 3600);
+    const before = await tableRows(db);
+
+    const result = await runInTerminal(['--db', db.url, 'restore', backup], 'n\n');
+
+    expect(result.exitCode).toBe(2);
+    expect(result.stdout).toContain('restore cancelled: nothing was changed');
+    expect(await tableRows(db)).toEqual(before);
+  });
+
+  it('rolls back on SIGINT while writing', async (context) => {
+    if (dialect === 'postgresql') {
+      requireRealPostgres(context);
+    }
+    await seedBotTable(db, []);
+    await insertLargeRows(db, 600, 100_000);
+    expect((await varsctl(db, ['export', '-o', backup])).exitCode).toBe(0);
+    await db.exec(`UPDATE vars_backup SET variables = '{"changed": true}' WHERE strategy_id LIKE 'large-%'`);
+    const before = await tableRows(db);
+
+    const running = startVarsctl(['--db', db.url, 'restore', backup, '--yes'], { timeoutMs: 60_000 });
+    await waitFor(async () => running.child.exitCode !== null || (await writing(db)));
+    running.child.kill('SIGINT');
+    const result = await running.result;
+
+    expect(result.exitCode).toBe(1);
+    expect(result.stderr).toMatch(/^error: restore interrupted by SIGINT: the transaction was rolled back, so nothing was written$/m);
+    expect(await tableRows(db)).toEqual(before);
+  });
+
+  it('restores the bot-written fixture texts', async (context) => {
+    const fixture = path.resolve(import.meta.dirname, '../../../shared/lumibot/fixtures/lumibot.sqlite');
+    if (!existsSync(fixture)) {
+      context.skip('the bot-written fixtures are not beside the repository');
+    }
+    const source = await createTestDatabase('sqlite');
+    const fixtureUrl = `sqlite:///${fixture}`;
+
+    try {
+      const exported = await runVarsctl(['--db', fixtureUrl, 'export', '-o', backup]);
+      expect(exported.exitCode, exported.stderr).toBe(0);
+
+      const restored = await varsctl(db, ['restore', backup]);
+      expect(restored.exitCode, restored.stderr).toBe(0);
+
+      const expected = (await source.query(`ATTACH DATABASE '${fixture}' AS fixture`), await source.query('SELECT strategy_id, id, variables FROM fixture.vars_backup ORDER BY strategy_id, id'));
+      const actual = (await tableRows(db)).map((row) => ({ strategy_id: row.strategy_id, id: row.id, variables: row.variables }));
+      expect(actual).toEqual(expected);
+    } finally {
+      await source.close();
+    }
+  });
+
   it('prints a JSON summary', async () => {
     await exportAll();
     await deleteAll(db);
@@ -402,4 +475,26 @@ async function indexNames(db: TestDatabase): Promise<string[]> {
       ? await db.query(`SELECT name FROM sqlite_master WHERE type = 'index' AND tbl_name = 'vars_backup'`)
       : await db.query(`SELECT indexname AS name FROM pg_indexes WHERE tablename = 'vars_backup'`);
   return rows.map((row) => String(row['name']));
+}
+
+/** True while a restore has an open write transaction on `db`. */
+async function writing(db: TestDatabase): Promise<boolean> {
+  if (db.dialect === 'sqlite') {
+    return existsSync(`${db.file}-journal`) || existsSync(`${db.file}-wal`);
+  }
+  // A transaction gets a transaction id once it writes its first row.
+  const rows = await db.query(
+    `SELECT 1 FROM pg_stat_activity WHERE datname = current_database() AND pid <> pg_backend_pid() AND backend_xid IS NOT NULL`,
+  );
+  return rows.length > 0;
+}
+
+async function waitFor(condition: () => Promise<boolean>, timeoutMs = 30_000): Promise<void> {
+  const started = Date.now();
+  while (!(await condition())) {
+    if (Date.now() - started > timeoutMs) {
+      throw new Error('timed out waiting for the restore to start writing');
+    }
+    await new Promise((resolve) => setTimeout(resolve, 5));
+  }
 }

@@ -60,7 +60,7 @@ async function restoreFrom(context: Context, input: ArchiveInput, options: Resto
   reportEdits(context, manifest, input.name);
 
   const store = await context.store();
-  const plan = await planRestore(store, manifest, strategyIds, { liveWindowMs: options.liveWindowMs, nowMs: Date.now() });
+  const plan = await planRestore(store, manifest, strategyIds, { liveWindowMs: options.liveWindowMs, nowMs: Date.now(), signal });
 
   if (options.dryRun) {
     await showPlan(context, store, input, manifest, plan, options.acceptEdits);

@@ -38,6 +38,8 @@ export interface RestorePlan {
 export interface PlanOptions {
   readonly liveWindowMs: number;
   readonly nowMs: number;
+  /** Stops planning between strategies (Ctrl-C). */
+  readonly signal?: AbortSignal;
 }
 
 /**
@@ -56,6 +58,7 @@ export async function planRestore(
   const strategies: PlannedStrategy[] = [];
 
   for (const strategyId of strategyIds) {
+    options.signal?.throwIfAborted();
     const archived = manifest.strategies.get(strategyId);
     if (archived === undefined) {
       throw new Error(`strategy ${strategyId} is not in the verified export`);
