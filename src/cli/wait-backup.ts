@@ -50,6 +50,9 @@ export async function waitForBackup(store: Store, request: WaitRequest): Promise
     }
 
     const loaded = strategy.rows[strategy.loadedIndex];
+    // NOTE: any change counts as the bot's backup. Another tool's write in
+    // between (another varsctl set) keeps the value, so it reads as survived
+    // although the bot has not backed up yet.
     if (loaded === undefined || !rowChanged(loaded, request.written)) {
       continue;
     }

@@ -32,7 +32,7 @@ const ROLE = `varsctl_secret_${randomBytes(4).toString('hex')}`;
 const PASSWORD = `Pw/${randomBytes(6).toString('hex')}@Sq`;
 const WRONG_PASSWORD = `Wrong/${randomBytes(6).toString('hex')}@Pw`;
 const SECRETS = [PASSWORD, encodeURIComponent(PASSWORD), WRONG_PASSWORD, encodeURIComponent(WRONG_PASSWORD)];
-// The random middle of each password, which any leak of a piece of it contains.
+// The random middle of each password, to catch a leak of part of one.
 const SECRET_CORES = [PASSWORD.slice(3, 15), WRONG_PASSWORD.slice(6, 18)];
 
 const clusterReason = tlsClusterMissingReason();
@@ -110,7 +110,7 @@ describe.skipIf(clusterReason !== null)(titled('passwords in connection URLs', c
     rmSync(folder, { recursive: true, force: true });
   });
 
-  /** Every command, most of them set up to fail after connecting. */
+  /** Lists every command, most of them set up to fail after connecting. */
   function commands(label: string): [string, string[]][] {
     const output = path.join(folder, label);
     return [
