@@ -51,11 +51,19 @@ export function usingRealPostgres(): boolean {
   return Boolean(process.env['TEST_DATABASE_URL']);
 }
 
-/** Skips the calling test when PostgreSQL is PGlite. Call it from inside a test. */
-export function requireRealPostgres(context: { skip: (note?: string) => void }): void {
-  if (!usingRealPostgres()) {
-    context.skip('needs a real PostgreSQL server: set TEST_DATABASE_URL');
+/**
+ * Skips the calling test when PostgreSQL is PGlite. Pass the test's context:
+ * `it(name, (context) => ...)` or `it.for(cases)(name, (item, context) => ...)`,
+ * because `it.each` does not pass one.
+ */
+export function requireRealPostgres(context: { skip: (note?: string) => void } | undefined): void {
+  if (usingRealPostgres()) {
+    return;
   }
+  if (context === undefined || typeof context.skip !== 'function') {
+    throw new Error('requireRealPostgres needs the test context, and it.each does not pass one: use it.for');
+  }
+  context.skip('needs a real PostgreSQL server: set TEST_DATABASE_URL');
 }
 
 export async function createTestDatabase(dialect: TestDialect): Promise<TestDatabase> {
