@@ -37,12 +37,18 @@ afterEach(async () => {
 });
 
 // Rows as the bot leaves them in SQLite, with the instants they denote.
-const SQLITE_ROWS = [
+const SQLITE_ROWS: readonly {
+  id: string;
+  last_updated: string | null;
+  variables: string | null;
+  strategy_id: string;
+  instant: bigint | null;
+}[] = [
   { id: 'p', last_updated: '2026-12-04 14:41:06.166707', variables: 'INITIAL VALUE', strategy_id: 'INITIAL VALUE', instant: 1_796_413_266_166_707n },
   { id: 'w', last_updated: '2026-12-04 14:41:06.946717-05:00', variables: '{"a": NaN}', strategy_id: 'Winter', instant: 1_796_413_266_946_717n },
   { id: 's', last_updated: '2025-07-01 12:00:00-04:00', variables: '{"b": 1}', strategy_id: 'Summer', instant: 1_751_385_600_000_000n },
-  { id: 'n', last_updated: null, variables: null, strategy_id: 'Null' },
-] as const;
+  { id: 'n', last_updated: null, variables: null, strategy_id: 'Null', instant: null },
+];
 
 describe('replaceStrategies across dialects', () => {
   it('keeps SQLite text exactly from SQLite to SQLite', async () => {
@@ -80,7 +86,7 @@ describe('replaceStrategies across dialects', () => {
     );
     const expected = SQLITE_ROWS.map((row) => ({
       id: row.id,
-      micros: 'instant' in row ? String(row.instant) : null,
+      micros: row.instant === null ? null : String(row.instant),
       variables: row.variables,
     })).sort((a, b) => a.id.localeCompare(b.id));
     expect(copied).toEqual(expected);

@@ -7,7 +7,8 @@ import Database from 'better-sqlite3';
 import pg from 'pg';
 import { inject } from 'vitest';
 
-import './global-setup.js';
+// Type-only: brings in the ProvidedContext entry without loading PGlite in workers.
+import type {} from './global-setup.js';
 
 /**
  * Fresh databases for tests, one per call, for both dialects.
