@@ -2,6 +2,7 @@ import { randomUUID } from 'node:crypto';
 
 import type pg from 'pg';
 import Cursor from 'pg-cursor';
+import { to as copyTo } from 'pg-copy-streams';
 
 import { NotFoundError } from '../../errors.js';
 import { quoteIdentifier, quoteTableName, type TableName } from '../identifiers.js';
@@ -22,6 +23,7 @@ import type {
 } from '../types.js';
 import { secretsOf, type PostgresTarget } from '../url.js';
 import { connect } from './connect.js';
+import { binaryCopyTuples } from './copy-binary.js';
 import { postgresError } from './errors.js';
 import { lastUpdatedText, rowColumns, toBackupRow, toTimestamp, type PostgresRow } from './rows.js';
 
@@ -31,8 +33,10 @@ export interface PostgresStoreOptions {
   readonly lockTimeoutMs: number;
 }
 
-// Rows fetched per round trip while streaming.
-const STREAM_BATCH_ROWS = 250;
+// Rows of the first cursor batch while streaming named strategies, and the
+// bytes of variables later batches aim at.
+const FIRST_BATCH_ROWS = 16;
+const STREAM_BATCH_BYTES = 4 * 1024 * 1024;
 
 // Limits of one multi-row INSERT in a restore: rows, and bytes of variables.
 const INSERT_BATCH_ROWS = 500;
@@ -193,26 +197,68 @@ export class PostgresStore implements Store {
 
     // A connection of its own, so the store stays usable while rows stream.
     const client = await connect(this.target, { lockTimeoutMs: this.lockTimeoutMs });
-    const filter = strategyIds === undefined ? 'strategy_id IS NOT NULL' : 'strategy_id = ANY($1::text[])';
-    const values = strategyIds === undefined ? [] : [[...strategyIds]];
+    try {
+      if (strategyIds === undefined) {
+        yield* this.copyRows(client, info);
+      } else {
+        yield* this.cursorRows(client, info, strategyIds);
+      }
+    } finally {
+      await client.end().catch(() => undefined);
+    }
+  }
+
+  /**
+   * Every row through binary COPY, as psql's \copy reads them: the server
+   * streams without waiting for round trips, and the stream's backpressure
+   * bounds memory by the largest row.
+   */
+  private async *copyRows(client: pg.Client, info: TableInfo): AsyncGenerator<BackupRow> {
     // NOTE: rows whose strategy_id is NULL are left out; the bot never loads them.
+    const select = `SELECT ${rowColumns(info)} FROM ${this.quotedTable} WHERE strategy_id IS NOT NULL`;
+    const stream = client.query(copyTo(`COPY (${select}) TO STDOUT (FORMAT binary)`));
+    const tuples = binaryCopyTuples(stream);
+
+    try {
+      for (;;) {
+        const next = await this.guard('read rows', () => tuples.next());
+        if (next.done === true) {
+          return;
+        }
+        const [id = null, lastUpdated = null, variables = null, strategyId = null] = next.value;
+        yield toBackupRow({ id, last_updated: lastUpdated, variables, strategy_id: strategyId });
+      }
+    } finally {
+      stream.destroy();
+    }
+  }
+
+  /**
+   * The named strategies' rows through a cursor, because COPY takes no bound
+   * parameters. Each batch asks for about STREAM_BATCH_BYTES of variables,
+   * judged from the rows before it, so memory stays bounded for large states.
+   */
+  private async *cursorRows(client: pg.Client, info: TableInfo, strategyIds: readonly string[]): AsyncGenerator<BackupRow> {
     const cursor = client.query(
-      new Cursor<PostgresRow>(`SELECT ${rowColumns(info)} FROM ${this.quotedTable} WHERE ${filter}`, values),
+      new Cursor<PostgresRow>(`SELECT ${rowColumns(info)} FROM ${this.quotedTable} WHERE strategy_id = ANY($1::text[])`, [
+        [...strategyIds],
+      ]),
     );
 
     try {
-      while (true) {
-        const batch = await this.guard('read rows', () => cursor.read(STREAM_BATCH_ROWS));
+      let batchRows = FIRST_BATCH_ROWS;
+      for (;;) {
+        const batch = await this.guard('read rows', () => cursor.read(batchRows));
         if (batch.length === 0) {
           return;
         }
+        batchRows = nextBatchRows(batch);
         for (const row of batch) {
           yield toBackupRow(row);
         }
       }
     } finally {
       await cursor.close().catch(() => undefined);
-      await client.end().catch(() => undefined);
     }
   }
 
@@ -381,4 +427,14 @@ function nowText(info: TableInfo): string {
 /** Compares as text at full precision, never through a Date. */
 function matchesExpected(current: BackupRow, expected: ExpectedRow): boolean {
   return current.lastUpdated?.text === expected.lastUpdated?.text && current.variables === expected.variables;
+}
+
+/** Rows for the next cursor batch: about STREAM_BATCH_BYTES at the mean row size of `batch`, 1 to 1,000. */
+function nextBatchRows(batch: readonly PostgresRow[]): number {
+  let bytes = 0;
+  for (const row of batch) {
+    bytes += row.variables?.length ?? 0;
+  }
+  const meanBytes = Math.max(bytes / batch.length, 1);
+  return Math.min(Math.max(Math.floor(STREAM_BATCH_BYTES / meanBytes), 1), 1000);
 }
