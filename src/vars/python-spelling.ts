@@ -51,14 +51,9 @@ export function quotePython(value: string): string {
 
 /** Write `value` quoted as `quotePython` does. */
 export function writeQuotedPython(writer: TextWriter, value: string): void {
-  if (!NEEDS_ESCAPE.test(value)) {
-    writer.writeByte(0x22);
-    writer.write(value);
-    writer.writeByte(0x22);
-    return;
+  if (!writer.writeQuotedIfPrintable(value)) {
+    writer.write(quotePython(value));
   }
-
-  writer.write(quotePython(value));
 }
 
 function escapeCodeUnit(code: number): string {

@@ -83,67 +83,101 @@ function serialize(value: VarValue, useSource: boolean): string {
     return value.source;
   }
 
-  const writer = new TextWriter();
-  write(writer, value, useSource, 0);
-  return writer.toString();
+  const serializer = new Serializer(useSource);
+  serializer.write(value, 0);
+  return serializer.writer.toString();
 }
 
-function write(writer: TextWriter, value: VarValue, useSource: boolean, depth: number): void {
-  if (useSource && value.source !== undefined) {
-    writer.write(value.source);
-    return;
-  }
-
-  switch (value.type) {
-    case 'str':
-      writeQuotedPython(writer, value.value);
-      return;
-    case 'float':
-      writeFloat(writer, value.value);
-      return;
-    case 'int':
-      writer.write(formatInt(value.value));
-      return;
-    case 'bool':
-      writer.write(value.value ? 'true' : 'false');
-      return;
-    case 'NoneType':
-      writer.write('null');
-      return;
-    case 'list':
-      writeList(writer, value.items, useSource, depth + 1);
-      return;
-    case 'dict':
-      writeDict(writer, value.entries, useSource, depth + 1);
-      return;
-  }
-}
-
-function writeList(writer: TextWriter, items: readonly VarValue[], useSource: boolean, depth: number): void {
-  checkDepth(depth);
-
-  writer.writeByte(0x5b);
-  for (let i = 0; i < items.length; i++) {
-    if (i > 0) writer.write(', ');
-    write(writer, items[i]!, useSource, depth);
-  }
-  writer.writeByte(0x5d);
-}
-
-function writeDict(writer: TextWriter, entries: ReadonlyMap<string, VarValue>, useSource: boolean, depth: number): void {
-  checkDepth(depth);
-
-  writer.writeByte(0x7b);
-  let first = true;
-  // forEach, unlike for-of over entries, allocates no pair per entry.
-  entries.forEach((item, key) => {
-    if (!first) writer.write(', ');
+/**
+ * One serialization in progress. A class so that the callback that writes a
+ * dict entry is made once per serialization rather than once per dict; it
+ * reads the depth and the first-entry flag from fields, which `writeDict`
+ * saves and restores around each nested dict.
+ */
+class Serializer {
+  readonly writer = new TextWriter();
+  private readonly useSource: boolean;
+  private entryDepth = 0;
+  private firstEntry = true;
+  // Map.forEach, unlike for-of over the entries, allocates no pair per entry.
+  private readonly writeEntry = (item: VarValue, key: string): void => {
+    const writer = this.writer;
+    if (this.firstEntry) {
+      this.firstEntry = false;
+    } else {
+      writer.writeByte(0x2c);
+      writer.writeByte(0x20);
+    }
     writeQuotedPython(writer, key);
-    writer.write(': ');
-    write(writer, item, useSource, depth);
-    first = false;
-  });
-  writer.writeByte(0x7d);
+    writer.writeByte(0x3a);
+    writer.writeByte(0x20);
+    this.write(item, this.entryDepth);
+  };
+
+  constructor(useSource: boolean) {
+    this.useSource = useSource;
+  }
+
+  write(value: VarValue, depth: number): void {
+    const writer = this.writer;
+    if (this.useSource && value.source !== undefined) {
+      writer.write(value.source);
+      return;
+    }
+
+    switch (value.type) {
+      case 'str':
+        writeQuotedPython(writer, value.value);
+        return;
+      case 'float':
+        writeFloat(writer, value.value);
+        return;
+      case 'int':
+        writer.write(formatInt(value.value));
+        return;
+      case 'bool':
+        writer.write(value.value ? 'true' : 'false');
+        return;
+      case 'NoneType':
+        writer.write('null');
+        return;
+      case 'list':
+        this.writeList(value.items, depth + 1);
+        return;
+      case 'dict':
+        this.writeDict(value.entries, depth + 1);
+        return;
+    }
+  }
+
+  private writeList(items: readonly VarValue[], depth: number): void {
+    checkDepth(depth);
+    const writer = this.writer;
+
+    writer.writeByte(0x5b);
+    for (let i = 0; i < items.length; i++) {
+      if (i > 0) {
+        writer.writeByte(0x2c);
+        writer.writeByte(0x20);
+      }
+      this.write(items[i]!, depth);
+    }
+    writer.writeByte(0x5d);
+  }
+
+  private writeDict(entries: ReadonlyMap<string, VarValue>, depth: number): void {
+    checkDepth(depth);
+    const outerDepth = this.entryDepth;
+    const outerFirst = this.firstEntry;
+
+    this.writer.writeByte(0x7b);
+    this.entryDepth = depth;
+    this.firstEntry = true;
+    entries.forEach(this.writeEntry);
+    this.entryDepth = outerDepth;
+    this.firstEntry = outerFirst;
+    this.writer.writeByte(0x7d);
+  }
 }
 
 /** Decimal digits of the ints a bot stores most, spelled once. */
