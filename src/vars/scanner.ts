@@ -236,7 +236,9 @@ export class Scanner {
     }
     if (!build) return NONE;
 
-    if (digitCount <= EXACT_DIGITS) {
+    // `mantissa` is exact whenever it is at most 2^53 - 1, digit count aside,
+    // so 16-digit ids below that skip the slice and the decimal parse.
+    if (mantissa <= Number.MAX_SAFE_INTEGER) {
       if (!negative && mantissa < SMALL_INTS.length) {
         return SMALL_INTS[mantissa]!;
       }
