@@ -89,10 +89,10 @@ function serialize(value: VarValue, useSource: boolean): string {
 }
 
 /**
- * One serialization in progress. A class so that the callback that writes a
- * dict entry is made once per serialization rather than once per dict; it
- * reads the depth and the first-entry flag from fields, which `writeDict`
- * saves and restores around each nested dict.
+ * One serialization in progress. It is a class so that the callback that
+ * writes a dict entry is made once per serialization, not once per dict.
+ * The callback reads the depth and the first-entry flag from fields, which
+ * `writeDict` saves and restores around each nested dict.
  */
 class Serializer {
   readonly writer = new TextWriter();
