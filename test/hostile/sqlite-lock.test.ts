@@ -9,7 +9,7 @@ import { mkdtempSync, readdirSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 
-import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 
 import { readVariables, seedBotTable } from '../e2e/seed.js';
 import { tableRows, type RawTableRow } from '../e2e/export-support.js';
@@ -25,22 +25,39 @@ const MAX_ELAPSED_MS = 15_000;
 
 type CommandName = 'list' | 'show' | 'set' | 'export' | 'restore' | 'purge';
 
+const SEED = [
+  { strategyId: 'Alpha', variables: '{"qty": 1}' },
+  { strategyId: 'Beta', variables: '{"qty": 2}' },
+];
+
 let db: TestDatabase;
 let folder: string;
+let exportFolder: string;
 let exportFile: string;
 let before: RawTableRow[];
 let holder: LockHolder | undefined;
 
+// One export for every restore, made once from a database like each test's.
+beforeAll(async () => {
+  const source = await createTestDatabase('sqlite');
+  try {
+    await seedBotTable(source, SEED);
+    exportFolder = mkdtempSync(path.join(tmpdir(), 'varsctl-lock-export-'));
+    exportFile = path.join(exportFolder, 'before.jsonl');
+    expect((await runVarsctl(['--db', source.url, 'export', '-o', exportFile])).exitCode).toBe(0);
+  } finally {
+    await source.close();
+  }
+});
+
+afterAll(() => {
+  rmSync(exportFolder, { recursive: true, force: true });
+});
+
 beforeEach(async () => {
   db = await createTestDatabase('sqlite');
   folder = mkdtempSync(path.join(tmpdir(), 'varsctl-lock-'));
-  await seedBotTable(db, [
-    { strategyId: 'Alpha', variables: '{"qty": 1}' },
-    { strategyId: 'Beta', variables: '{"qty": 2}' },
-  ]);
-
-  exportFile = path.join(folder, 'before.jsonl');
-  expect((await runVarsctl(['--db', db.url, 'export', '-o', exportFile])).exitCode).toBe(0);
+  await seedBotTable(db, SEED);
   before = await tableRows(db);
 });
 
@@ -93,7 +110,7 @@ describe('sqlite held with BEGIN EXCLUSIVE', () => {
 
     expectLockFailure(result, elapsedMs);
     expect(await tableRows(db)).toEqual(before);
-    expect(readdirSync(folder)).toEqual(['before.jsonl']);
+    expect(readdirSync(folder)).toEqual([]);
   });
 
   it('set succeeds when the lock ends in time', async () => {
