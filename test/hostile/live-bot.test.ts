@@ -6,10 +6,10 @@
  * below compare three independent records.
  *
  * A lost update shows in `counter`. The bot increments it once per
- * iteration from the value it loads. A varsctl write that carried an older
- * counter (a write made from a stale read) would make the bot count on from
- * that older value: the count would end below the number of iterations, and
- * the history would show the counter going down.
+ * iteration from the value it loads. Suppose a varsctl write carried an
+ * older counter (a write made from a stale read). The bot would then count
+ * on from that older value, so the count would end below the number of
+ * iterations, and the history would show the counter going down.
  */
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
