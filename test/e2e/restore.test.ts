@@ -221,6 +221,32 @@ describe.each(DIALECTS)('restore on %s', (dialect) => {
     expect(result.stdout).toContain('  + \\ufeff{"a": 1}\n');
   });
 
+  it('diffs against the row the bot loads', async () => {
+    await exportAll();
+    await botUpdate(db, 'MomentumBot', '{"iteration_count": 7}', 7200);
+    await insertRow(db, { id: 'newer', last_updated: botTimestamp(db, 3600), variables: '{"iteration_count": 8}', strategy_id: 'MomentumBot' });
+
+    const result = await varsctl(db, ['restore', backup, 'MomentumBot', '--dry-run']);
+
+    expect(result.exitCode, result.stderr).toBe(0);
+    expect(result.stdout).toContain("'MomentumBot': changed, 1 row replaces 2\n");
+    expect(result.stdout).toContain('  ~ iteration_count: 8 -> 4\n');
+  });
+
+  it('lists every changed strategy in a large plan', async () => {
+    const names = Array.from({ length: 300 }, (_, index) => `bot-${String(index).padStart(3, '0')}`);
+    await seedBotTable(db, names.map((strategyId, index) => ({ strategyId, variables: `{"n": ${index}}` })));
+    expect((await varsctl(db, ['export', '-o', backup])).exitCode).toBe(0);
+    await db.exec(`UPDATE vars_backup SET variables = '{"n": -1}' WHERE strategy_id LIKE 'bot-%'`);
+
+    const result = await varsctl(db, ['restore', backup, '--dry-run']);
+
+    expect(result.exitCode, result.stderr).toBe(0);
+    for (const [index, name] of names.entries()) {
+      expect(result.stdout).toContain(`'${name}': changed, 1 row replaces 1\n  ~ n: -1 -> ${index}\n`);
+    }
+  });
+
   it('prints the plan as JSON', async () => {
     await exportAll();
     await botUpdate(db, 'MomentumBot', '{"iteration_count": 9, "last_price": 187.99, "notes": null}', 3600);

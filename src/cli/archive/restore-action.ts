@@ -16,8 +16,13 @@ import { createProgress } from '../progress.js';
 import { confirm } from '../prompt.js';
 import { quote } from '../render/text.js';
 import { suggestNames } from '../strategy.js';
-import { diffWithDatabase, forEachLoadedRow, planRestore, rowsToRestore, type PlannedStrategy, type RestorePlan } from './restore-plan.js';
+import { planRestore, rowsToRestore, walkPlan, type RestorePlan } from './restore-plan.js';
 import { describePlan, planEntryJson, renderPlannedStrategy } from './restore-render.js';
+
+interface WalkOptions {
+  readonly acceptEdits: boolean;
+  readonly signal: AbortSignal;
+}
 
 export interface RestoreOptions {
   /** A path, or `-` for standard input. */
@@ -54,22 +59,24 @@ export async function restoreStrategies(context: Context, options: RestoreOption
 }
 
 async function restoreFrom(context: Context, input: ArchiveInput, options: RestoreOptions, signal: AbortSignal): Promise<void> {
+  // Connecting first reports a wrong --db at once, not after reading a large file.
+  const store = await context.store();
   const manifest = await verifyArchive(input, { acceptEdits: options.acceptEdits });
   checkTable(manifest.header, context.options.table, options.tableExplicit);
   const strategyIds = selectStrategies(manifest, options.strategyIds, input.name);
   reportEdits(context, manifest, input.name);
 
-  const store = await context.store();
   const plan = await planRestore(store, manifest, strategyIds, { liveWindowMs: options.liveWindowMs, nowMs: Date.now(), signal });
 
+  const walk: WalkOptions = { acceptEdits: options.acceptEdits, signal };
   if (options.dryRun) {
-    await showPlan(context, store, input, manifest, plan, options.acceptEdits);
+    await showPlan(context, store, input, manifest, plan, walk);
     context.output.info(`dry run: would restore ${describePlan(plan)} into ${store.displayUrl}; nothing was written`);
     return;
   }
 
   checkLive(plan, options);
-  await showEditedStrategies(context, store, input, manifest, plan, options.acceptEdits);
+  await showEditedStrategies(context, store, input, manifest, plan, walk);
   if (plan.replacing > 0) {
     const count = plan.strategies.length === 1 ? '1 strategy' : `${plan.strategies.length} strategies`;
     await confirm(`Restore ${count} into ${store.displayUrl}, replacing ${plan.replacing}?`, {
@@ -135,8 +142,7 @@ function reportEdits(context: Context, manifest: ArchiveManifest, fileName: stri
 }
 
 /** Prints every selected strategy with its changes to stdout, as text or as one JSON array. */
-async function showPlan(context: Context, store: Store, input: ArchiveInput, manifest: ArchiveManifest, plan: RestorePlan, acceptEdits: boolean): Promise<void> {
-  const planned = new Map(plan.strategies.map((strategy) => [strategy.strategyId, strategy]));
+async function showPlan(context: Context, store: Store, input: ArchiveInput, manifest: ArchiveManifest, plan: RestorePlan, walk: WalkOptions): Promise<void> {
   const json = Boolean(context.options.json);
   let first = true;
 
@@ -144,10 +150,7 @@ async function showPlan(context: Context, store: Store, input: ArchiveInput, man
     await context.output.data('[');
   }
 
-  await forEachLoadedRow(input, manifest, new Set(planned.keys()), acceptEdits, async (strategyId, variables) => {
-    const strategy = planned.get(strategyId) as PlannedStrategy;
-    const diff = strategy.status === 'changed' ? await diffWithDatabase(store, strategyId, variables) : null;
-
+  await walkPlan(store, input, manifest, plan, walk, async (strategy, diff) => {
     if (json) {
       await context.output.data(`${first ? '\n' : ',\n'}${JSON.stringify(planEntryJson(strategy, diff))}`);
     } else {
@@ -162,22 +165,12 @@ async function showPlan(context: Context, store: Store, input: ArchiveInput, man
 }
 
 /** With --accept-edits, shows on stderr what each edited strategy would change, before the confirmation. */
-async function showEditedStrategies(
-  context: Context,
-  store: Store,
-  input: ArchiveInput,
-  manifest: ArchiveManifest,
-  plan: RestorePlan,
-  acceptEdits: boolean,
-): Promise<void> {
-  const edited = new Map(plan.strategies.filter((strategy) => strategy.edited).map((strategy) => [strategy.strategyId, strategy]));
-  if (edited.size === 0 || context.output.quiet) {
+async function showEditedStrategies(context: Context, store: Store, input: ArchiveInput, manifest: ArchiveManifest, plan: RestorePlan, walk: WalkOptions): Promise<void> {
+  if (context.output.quiet || !plan.strategies.some((strategy) => strategy.edited)) {
     return;
   }
 
-  await forEachLoadedRow(input, manifest, new Set(edited.keys()), acceptEdits, async (strategyId, variables) => {
-    const strategy = edited.get(strategyId) as PlannedStrategy;
-    const diff = strategy.status === 'changed' ? await diffWithDatabase(store, strategyId, variables) : null;
+  await walkPlan(store, input, manifest, plan, { ...walk, include: (strategy) => strategy.edited }, async (strategy, diff) => {
     process.stderr.write(renderPlannedStrategy(strategy, diff, context.output.errorStyle));
   });
 }
