@@ -4,7 +4,7 @@ import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 
 /**
- * Runs the built binary as a user would: `node bin/varsctl.js ARGS`, with a
+ * Runs the built binary as its launcher line does: `node -- bin/varsctl.js ARGS`, with a
  * clean environment (no inherited database URL, no colour forcing), and
  * returns stdout, stderr and the exit code separately.
  */
@@ -44,7 +44,7 @@ export function runVarsctl(args: readonly string[], options: RunOptions = {}): P
 
 /** Starts varsctl and returns at once, for tests that act while it runs. */
 export function startVarsctl(args: readonly string[], options: RunOptions = {}): RunningVarsctl {
-  return startProcess(process.execPath, [BIN, ...args], options);
+  return startProcess(process.execPath, ['--', BIN, ...args], options);
 }
 
 /** Runs a shell command line (for pipelines such as `varsctl list | head -1`) with the same environment. */
@@ -54,7 +54,7 @@ export function runShell(commandLine: string, options: RunOptions = {}): Promise
 
 /** The shell words that run the built binary, for `runShell` command lines. */
 export function varsctlCommand(): string {
-  return `${shellQuote(process.execPath)} ${shellQuote(BIN)}`;
+  return `${shellQuote(process.execPath)} -- ${shellQuote(BIN)}`;
 }
 
 export function shellQuote(word: string): string {
