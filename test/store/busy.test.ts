@@ -166,6 +166,21 @@ describe('unreachable PostgreSQL', () => {
     expect(visibleText(error)).not.toContain('hunter2');
   });
 
+  it('reports a startup error whose text says timeout as the server error', async (context) => {
+    requireRealPostgres(context);
+    const url = new URL(process.env['TEST_DATABASE_URL'] ?? '');
+    url.searchParams.set('options', '-c statement_timeout=bogus');
+
+    const started = Date.now();
+    const error = await caught(openStore({ url: url.toString(), table: 'vars_backup', lockTimeoutMs: 100 }));
+    const waited = Date.now() - started;
+
+    expect(error).toBeInstanceOf(RuntimeFailure);
+    expect((error as Error).message).toMatch(/invalid value for parameter "statement_timeout"/);
+    expect((error as Error).message).not.toMatch(/timed out/);
+    expect(waited).toBeLessThan(5000);
+  });
+
   it('names a missing database', async (context) => {
     requireRealPostgres(context);
     const url = new URL(process.env['TEST_DATABASE_URL'] ?? '');

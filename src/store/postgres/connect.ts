@@ -3,7 +3,7 @@ import { existsSync } from 'node:fs';
 import pg from 'pg';
 
 import { secretsOf, type PostgresTarget } from '../url.js';
-import { postgresError } from './errors.js';
+import { ConnectTimeout, postgresError } from './errors.js';
 import { tlsAttempts, type TlsAttempt } from './tls.js';
 
 /**
@@ -33,11 +33,12 @@ export async function connect(target: PostgresTarget, options: ConnectOptions): 
     // reports it, so the event must not crash the process.
     client.on('error', () => undefined);
 
+    const started = Date.now();
     try {
       await client.connect();
       return client;
     } catch (error) {
-      lastError = error;
+      lastError = timedOut(error, Date.now() - started, connectTimeoutMs(target)) ? new ConnectTimeout(error) : error;
       await client.end().catch(() => undefined);
 
       const isLast = index === attempts.length - 1;
@@ -76,6 +77,17 @@ function clientConfig(target: PostgresTarget, attempt: TlsAttempt): pg.ClientCon
     application_name: target.applicationName ?? 'varsctl',
     options: target.options,
   };
+}
+
+/**
+ * Whether node-pg's connect timer ended this attempt: it fired (the attempt
+ * lasted the whole timeout) and the error is not one the server sent, which
+ * always carries a SQLSTATE code.
+ */
+function timedOut(error: unknown, elapsedMs: number, timeoutMs: number): boolean {
+  const code = (error as { code?: unknown }).code;
+  const fromServer = typeof code === 'string' && /^[0-9A-Z]{5}$/.test(code);
+  return !fromServer && elapsedMs >= timeoutMs;
 }
 
 /** libpq's default: the local socket when one exists, else localhost. */

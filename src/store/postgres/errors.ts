@@ -30,9 +30,28 @@ const TLS_CODES = new Set([
   'ERR_SSL_WRONG_VERSION_NUMBER',
 ]);
 
+/**
+ * A connect attempt that our own timer ended (node-pg's connectionTimeoutMillis
+ * elapsed). Server errors carry a SQLSTATE and never become this, whatever
+ * their text says.
+ */
+export class ConnectTimeout extends Error {
+  constructor(cause: unknown) {
+    super(cause instanceof Error ? cause.message : String(cause), { cause });
+    this.name = 'ConnectTimeout';
+  }
+}
+
 export function postgresError(error: unknown, context: PostgresErrorContext): Error {
   if (isVarsctlError(error)) {
     return error;
+  }
+
+  if (error instanceof ConnectTimeout) {
+    return new RuntimeFailure(`could not ${context.action} (${context.displayUrl}): timed out after ${formatWait(context.connectTimeoutMs ?? 0)}`, {
+      hint: 'check host and port, or wait longer with connect_timeout=SECONDS in the URL',
+      cause: scrubError(error.cause, context.secrets),
+    });
   }
 
   const code = (error as { code?: unknown }).code;
@@ -114,12 +133,6 @@ export function postgresError(error: unknown, context: PostgresErrorContext): Er
   if (/does not support SSL/i.test(detail)) {
     return new RuntimeFailure(`${failed}: the server does not support TLS`, {
       hint: 'use sslmode=prefer or sslmode=disable, or enable ssl on the server',
-      cause,
-    });
-  }
-  if (/timeout/i.test(detail) && context.action === 'connect') {
-    return new RuntimeFailure(`${failed}: timed out after ${formatWait(context.connectTimeoutMs ?? 0)}`, {
-      hint: 'check host and port, or wait longer with connect_timeout=SECONDS in the URL',
       cause,
     });
   }
