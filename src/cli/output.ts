@@ -1,5 +1,7 @@
 import { Chalk, type ChalkInstance } from 'chalk';
 
+import { RuntimeFailure } from '../errors.js';
+
 /**
  * stdout carries data only; everything else goes to stderr. Colour is on only
  * when the stream is a terminal, `--no-color` was not given and `NO_COLOR` is
@@ -13,7 +15,7 @@ export interface Output {
   readonly quiet: boolean;
   readonly verbose: boolean;
   /** Writes data to stdout; resolves once the stream accepted it. */
-  data(text: string): Promise<void>;
+  data(text: string | Uint8Array): Promise<void>;
   /** An informational line on stderr, suppressed by --quiet. */
   info(message: string): void;
   /** A warning on stderr; shown even with --quiet. */
@@ -63,24 +65,71 @@ export function createOutput(options: OutputOptions): Output {
 
 let stdoutClosed = false;
 
-// A reader that went away (`varsctl list | head -1`) is not an error: the
-// rest of the output is dropped and the command still exits 0.
-process.stdout.on('error', (error: NodeJS.ErrnoException) => {
-  if (error.code === 'EPIPE') {
-    stdoutClosed = true;
+// Write failures reach the caller of each write through its callback. This
+// listener only keeps a failed stream from crashing the process.
+process.stdout.on('error', () => undefined);
+
+/**
+ * Writes data to stdout: every command's output takes this path. A reader that went away
+ * (`varsctl list | head -1`) is not an error: the rest of the output is
+ * dropped and the command still exits 0. Any other failure, such as a full
+ * disk, is a RuntimeFailure.
+ */
+async function writeStdout(text: string | Uint8Array): Promise<void> {
+  if (stdoutClosed) {
     return;
   }
-  throw error;
-});
 
-function writeStdout(text: string): Promise<void> {
-  if (stdoutClosed || text.length === 0) {
+  try {
+    await writeStdoutChunk(text);
+  } catch (error) {
+    if (errorCode(error) === 'EPIPE') {
+      stdoutClosed = true;
+      return;
+    }
+    throw stdoutFailure(error);
+  }
+}
+
+/**
+ * Writes one chunk to stdout and resolves once the stream accepted it, or
+ * rejects with the system's error. For writers that treat a closed pipe
+ * their own way, as an export to stdout does.
+ */
+export function writeStdoutChunk(chunk: string | Uint8Array): Promise<void> {
+  if (chunk.length === 0) {
     return Promise.resolve();
   }
-  return new Promise((resolve) => {
-    const accepted = process.stdout.write(text, () => resolve());
-    if (!accepted) {
-      process.stdout.once('drain', () => resolve());
-    }
+
+  return new Promise((resolve, reject) => {
+    process.stdout.write(chunk, (error) => (error ? reject(error) : resolve()));
   });
+}
+
+const REASONS: Readonly<Record<string, string>> = {
+  ENOSPC: 'no space left on device',
+  EDQUOT: 'disk quota exceeded',
+  EIO: 'input/output error',
+  EBADF: 'standard output is closed',
+  EFBIG: 'file too large',
+  EPIPE: 'the reader closed the pipe',
+};
+
+/** Builds the RuntimeFailure for a failed write to stdout, naming the system's reason. */
+export function stdoutFailure(error: unknown): RuntimeFailure {
+  const code = errorCode(error);
+  const reason = (code !== undefined ? REASONS[code] : undefined) ?? (error instanceof Error ? error.message : String(error));
+  const suffix = code !== undefined ? ` (${code})` : '';
+
+  return new RuntimeFailure(`could not write to standard output: ${reason}${suffix}`, {
+    hint: 'check where standard output goes (a full disk, a closed file); redirect it elsewhere and run the command again',
+    cause: error,
+  });
+}
+
+function errorCode(error: unknown): string | undefined {
+  if (typeof error === 'object' && error !== null && 'code' in error && typeof error.code === 'string') {
+    return error.code;
+  }
+  return undefined;
 }

@@ -1,5 +1,7 @@
 import { RuntimeFailure } from '../../errors.js';
 import type { ExportSink } from '../../archive/index.js';
+import { errorCode } from '../../archive/file-sink.js';
+import { stdoutFailure, writeStdoutChunk } from '../output.js';
 
 /**
  * Writes an export to stdout with backpressure. Unlike other output, a
@@ -10,21 +12,18 @@ export function stdoutSink(): ExportSink {
   return {
     name: 'standard output',
 
-    write(chunk) {
-      return new Promise((resolve, reject) => {
-        process.stdout.write(chunk, (error) => {
-          if (error) {
-            reject(
-              new RuntimeFailure(`writing the export to standard output failed: ${error.message}`, {
-                hint: 'the program reading the export stopped early; check it, or write to a file with -o FILE',
-                cause: error,
-              }),
-            );
-          } else {
-            resolve();
-          }
+    async write(chunk) {
+      try {
+        await writeStdoutChunk(chunk);
+      } catch (error) {
+        if (errorCode(error) !== 'EPIPE') {
+          throw stdoutFailure(error);
+        }
+        throw new RuntimeFailure('writing the export to standard output failed: the reader closed the pipe (EPIPE)', {
+          hint: 'the program reading the export stopped early; check it, or write to a file with -o FILE',
+          cause: error,
         });
-      });
+      }
     },
 
     async finish() {
