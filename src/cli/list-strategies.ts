@@ -1,4 +1,5 @@
 import type { Store, StrategySummary, Timestamp } from '../store/types.js';
+import { invalidUtf8Offset } from '../store/utf8.js';
 import { millisFromMicros } from './time.js';
 
 /** The `list` command's data: one entry per strategy, nothing printed here. */
@@ -76,6 +77,11 @@ function inspectVariables(
   vars: typeof import('../vars/index.js').Vars,
   parseError: typeof import('../vars/index.js').VarsParseError,
 ): Inspection {
+  const offset = invalidUtf8Offset(text);
+  if (offset !== null) {
+    return { keys: null, error: `not valid UTF-8 at byte ${offset}` };
+  }
+
   try {
     return { keys: vars.parse(text).size, error: null };
   } catch (error) {

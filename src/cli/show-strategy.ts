@@ -1,4 +1,5 @@
 import { CorruptDataError } from '../errors.js';
+import { invalidUtf8Offset } from '../store/utf8.js';
 import type { BackupRow, Store, StrategyRows } from '../store/types.js';
 import type { Vars } from '../vars/index.js';
 import { PLACEHOLDER } from './list-strategies.js';
@@ -43,6 +44,13 @@ export async function parseStrategyRows(strategy: StrategyRows): Promise<ParsedS
   if (text === null) {
     throw new CorruptDataError(`the variables of strategy ${quote(strategyId)} are NULL, which the bot cannot load`, {
       hint: 'restore the strategy from an export, or delete its rows with varsctl purge and let the bot start afresh',
+    });
+  }
+
+  const offset = invalidUtf8Offset(text);
+  if (offset !== null) {
+    throw new CorruptDataError(`the variables of strategy ${quote(strategyId)} are not valid UTF-8 at byte ${offset}, which the bot cannot load`, {
+      hint: `see the bytes with varsctl show ${quote(strategyId)} --raw; fix them with varsctl restore or by hand`,
     });
   }
 

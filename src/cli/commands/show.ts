@@ -88,7 +88,9 @@ async function showRaw(context: Context, strategyId: string): Promise<void> {
   }
 
   const newline = process.stdout.isTTY && !loaded.variables.endsWith('\n') ? '\n' : '';
-  await context.output.data(loaded.variables + newline);
+  // The stored bytes themselves, also when they are not valid UTF-8.
+  const { encodeEscaped } = await import('../../store/utf8.js');
+  await context.output.data(Buffer.concat([encodeEscaped(loaded.variables), Buffer.from(newline)]));
 }
 
 async function showKey(context: Context, strategyId: string, key: string): Promise<void> {

@@ -1,5 +1,36 @@
 import { parseEpochNumber, parseTimestampText } from '../timestamp.js';
 import type { BackupRow, Timestamp } from '../types.js';
+import { decodeEscaped, encodeEscaped, invalidUtf8Offset } from '../utf8.js';
+
+/**
+ * A TEXT column as its bytes: better-sqlite3 would turn bytes that are not
+ * valid UTF-8 into U+FFFD, so they are read as a BLOB and decoded losslessly.
+ */
+export function textAsBytes(column: string, alias: string): string {
+  return `CASE WHEN typeof(${column}) = 'text' THEN CAST(${column} AS BLOB) ELSE ${column} END AS ${alias}`;
+}
+
+/**
+ * The row's columns for a SELECT. `last_updated` stays as is, since
+ * `ORDER BY last_updated` would otherwise sort by the alias.
+ */
+export const SELECT_ROW_COLUMNS = [
+  textAsBytes('id', 'id'),
+  'last_updated',
+  textAsBytes('variables', 'variables'),
+  textAsBytes('strategy_id', 'strategy_id'),
+].join(', ');
+
+/**
+ * A text to bind through `CAST(? AS TEXT)`: escaped bytes (see utf8.ts) go
+ * back as the original bytes, and the column still stores TEXT.
+ */
+export function toSqliteText(text: string | null): string | Buffer | null {
+  if (text === null) {
+    return null;
+  }
+  return invalidUtf8Offset(text) === null ? text : encodeEscaped(text);
+}
 
 /** A row as better-sqlite3 returns it with safe integers on: any column may hold any type. */
 export interface SqliteRow {
@@ -36,13 +67,13 @@ export function toTimestamp(value: unknown): Timestamp | null {
   return { text, epochMicros: parseTimestampText(text), dialect: 'sqlite' };
 }
 
-/** TEXT as is, numbers as their decimal text, a BLOB decoded as UTF-8. */
+/** TEXT as is, numbers as their decimal text, a BLOB decoded as UTF-8 with invalid bytes escaped. */
 function toText(value: unknown): string | null {
   if (value === null || value === undefined) {
     return null;
   }
   if (Buffer.isBuffer(value)) {
-    return value.toString('utf8');
+    return decodeEscaped(value);
   }
   return String(value);
 }

@@ -21,7 +21,7 @@ import type {
 } from '../types.js';
 import type { SqliteTarget } from '../url.js';
 import { sqliteError } from './errors.js';
-import { toBackupRow, toTimestamp, type SqliteRow } from './rows.js';
+import { SELECT_ROW_COLUMNS, textAsBytes, toBackupRow, toSqliteText, toTimestamp, type SqliteRow } from './rows.js';
 
 export interface SqliteStoreOptions {
   readonly target: SqliteTarget;
@@ -97,7 +97,8 @@ export class SqliteStore implements Store {
              WHERE strategy_id IS NOT NULL
            )
            SELECT ranked.strategy_id, ranked.row_count, backup.last_updated,
-                  length(CAST(backup.variables AS BLOB)) AS variables_bytes, backup.variables
+                  length(CAST(backup.variables AS BLOB)) AS variables_bytes,
+                  ${textAsBytes('backup.variables', 'variables')}
            FROM ranked JOIN ${this.quotedTable} AS backup ON backup.rowid = ranked.row_key
            WHERE ranked.position = 1
            ORDER BY ranked.strategy_id`,
@@ -124,7 +125,7 @@ export class SqliteStore implements Store {
       // bot's own table always has one.
       const rows = this.db
         .prepare(
-          `SELECT ${ROW_COLUMNS},
+          `SELECT ${SELECT_ROW_COLUMNS},
                   rowid = (SELECT rowid FROM ${this.quotedTable} WHERE strategy_id = @strategy
                            ORDER BY last_updated DESC LIMIT 1) AS loaded
            FROM ${this.quotedTable}
@@ -156,8 +157,8 @@ export class SqliteStore implements Store {
 
         const lastUpdated = formatBotSqliteText(nowEpochMicros());
         const result = this.db
-          .prepare(`UPDATE ${this.quotedTable} SET last_updated = ?, variables = ? WHERE strategy_id = ?`)
-          .run(lastUpdated, variables, strategyId);
+          .prepare(`UPDATE ${this.quotedTable} SET last_updated = ?, variables = CAST(? AS TEXT) WHERE strategy_id = ?`)
+          .run(lastUpdated, toSqliteText(variables), strategyId);
 
         return { status: 'updated', rowsUpdated: result.changes, lastUpdated: toTimestamp(lastUpdated) };
       });
@@ -175,8 +176,8 @@ export class SqliteStore implements Store {
       const id = randomUUID();
       const lastUpdated = formatBotSqliteText(nowEpochMicros());
       this.db
-        .prepare(`INSERT INTO ${this.quotedTable} (${ROW_COLUMNS}) VALUES (?, ?, ?, ?)`)
-        .run(id, lastUpdated, variables, strategyId);
+        .prepare(`INSERT INTO ${this.quotedTable} (${ROW_COLUMNS}) VALUES (?, ?, CAST(? AS TEXT), CAST(? AS TEXT))`)
+        .run(id, lastUpdated, toSqliteText(variables), toSqliteText(strategyId));
 
       return { id, lastUpdated: toTimestamp(lastUpdated), variables, strategyId };
     });
@@ -208,7 +209,7 @@ export class SqliteStore implements Store {
         strategyIds === undefined
           ? 'strategy_id IS NOT NULL'
           : 'strategy_id IN (SELECT value FROM json_each(?))';
-      const statement = this.db.prepare(`SELECT ${ROW_COLUMNS} FROM ${this.quotedTable} WHERE ${filter} ORDER BY rowid`);
+      const statement = this.db.prepare(`SELECT ${SELECT_ROW_COLUMNS} FROM ${this.quotedTable} WHERE ${filter} ORDER BY rowid`);
       return strategyIds === undefined ? statement.iterate() : statement.iterate(JSON.stringify(strategyIds));
     });
 
@@ -304,7 +305,7 @@ export class SqliteStore implements Store {
 
   private loadedRow(strategyId: string): BackupRow | null {
     const row = this.db
-      .prepare(`SELECT ${ROW_COLUMNS} FROM ${this.quotedTable} WHERE strategy_id = ? ORDER BY last_updated DESC LIMIT 1`)
+      .prepare(`SELECT ${SELECT_ROW_COLUMNS} FROM ${this.quotedTable} WHERE strategy_id = ? ORDER BY last_updated DESC LIMIT 1`)
       .get(strategyId) as SqliteRow | undefined;
     return row === undefined ? null : toBackupRow(row);
   }
@@ -325,8 +326,9 @@ export class SqliteStore implements Store {
       return 0;
     }
 
-    const placeholders = rows.map(() => '(?, ?, ?, ?)').join(', ');
-    const values = rows.flatMap((row) => [row.id, restoreTextForSqlite(row), row.variables, row.strategyId]);
+    // CAST(? AS TEXT) stores escaped bytes (see utf8.ts) as the original TEXT bytes.
+    const placeholders = rows.map(() => '(CAST(? AS TEXT), CAST(? AS TEXT), CAST(? AS TEXT), CAST(? AS TEXT))').join(', ');
+    const values = rows.flatMap((row) => [row.id, restoreTextForSqlite(row), row.variables, row.strategyId].map(toSqliteText));
     return this.db.prepare(`INSERT INTO ${this.quotedTable} (${ROW_COLUMNS}) VALUES ${placeholders}`).run(...values).changes;
   }
 

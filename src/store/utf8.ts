@@ -1,0 +1,95 @@
+import { isUtf8 } from 'node:buffer';
+
+/**
+ * Lossless text for bytes that may not be valid UTF-8 (an SQLite TEXT column
+ * holds any bytes). Valid UTF-8 decodes as usual; each byte of an invalid
+ * sequence becomes the lone surrogate U+DC80 + byte, as Python's
+ * "surrogateescape" does. Valid UTF-8 never yields a lone surrogate, so
+ * encoding gives back the exact bytes.
+ */
+
+const ESCAPE_BASE = 0xdc00;
+
+// A low surrogate in U+DC80..U+DCFF with no high surrogate before it.
+const ESCAPED_BYTE = /(?<![\ud800-\udbff])[\udc80-\udcff]/;
+const ESCAPED_BYTES = /(?<![\ud800-\udbff])[\udc80-\udcff]/g;
+
+export function decodeEscaped(bytes: Uint8Array): string {
+  const buffer = Buffer.from(bytes.buffer, bytes.byteOffset, bytes.byteLength);
+  if (isUtf8(buffer)) {
+    return buffer.toString('utf8');
+  }
+
+  let text = '';
+  let start = 0;
+  let index = 0;
+  while (index < buffer.length) {
+    const length = validSequenceLength(buffer, index);
+    if (length > 0) {
+      index += length;
+      continue;
+    }
+    text += buffer.toString('utf8', start, index) + String.fromCharCode(ESCAPE_BASE + (buffer[index] ?? 0));
+    index += 1;
+    start = index;
+  }
+  return text + buffer.toString('utf8', start, index);
+}
+
+export function encodeEscaped(text: string): Buffer {
+  if (!ESCAPED_BYTE.test(text)) {
+    return Buffer.from(text, 'utf8');
+  }
+
+  const parts: Buffer[] = [];
+  let start = 0;
+  for (const match of text.matchAll(ESCAPED_BYTES)) {
+    parts.push(Buffer.from(text.slice(start, match.index), 'utf8'), Buffer.of(match[0].charCodeAt(0) - ESCAPE_BASE));
+    start = match.index + 1;
+  }
+  parts.push(Buffer.from(text.slice(start), 'utf8'));
+  return Buffer.concat(parts);
+}
+
+/** Byte offset of the first byte that is not valid UTF-8, or null when there is none. */
+export function invalidUtf8Offset(text: string): number | null {
+  const match = ESCAPED_BYTE.exec(text);
+  return match === null ? null : Buffer.byteLength(text.slice(0, match.index), 'utf8');
+}
+
+/**
+ * Length of the well-formed UTF-8 sequence at `index` (Unicode's table of
+ * well-formed byte sequences), or 0 when the byte there starts none.
+ */
+function validSequenceLength(bytes: Buffer, index: number): number {
+  const first = bytes[index] ?? 0;
+  if (first < 0x80) {
+    return 1;
+  }
+
+  let length: number;
+  let low = 0x80;
+  let high = 0xbf;
+  if (first >= 0xc2 && first <= 0xdf) {
+    length = 2;
+  } else if (first >= 0xe0 && first <= 0xef) {
+    length = 3;
+    low = first === 0xe0 ? 0xa0 : 0x80;
+    high = first === 0xed ? 0x9f : 0xbf;
+  } else if (first >= 0xf0 && first <= 0xf4) {
+    length = 4;
+    low = first === 0xf0 ? 0x90 : 0x80;
+    high = first === 0xf4 ? 0x8f : 0xbf;
+  } else {
+    return 0;
+  }
+
+  for (let offset = 1; offset < length; offset += 1) {
+    const byte = bytes[index + offset];
+    const [min, max] = offset === 1 ? [low, high] : [0x80, 0xbf];
+    if (byte === undefined || byte < min || byte > max) {
+      return 0;
+    }
+  }
+  return length;
+}

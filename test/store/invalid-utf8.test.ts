@@ -1,0 +1,139 @@
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import path from 'node:path';
+
+import fc from 'fast-check';
+import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+
+import { openStore } from '../../src/store/index.js';
+import { decodeEscaped, encodeEscaped, invalidUtf8Offset } from '../../src/store/utf8.js';
+import { runVarsctl } from '../e2e/run.js';
+import { createBotTable, createTestDatabase, type TestDatabase } from '../support/db.js';
+
+// {"a": "<FF>"}: the byte FF can never appear in UTF-8.
+const BAD_HEX = '7B2261223A2022FF227D';
+
+describe('surrogateescape decoding', () => {
+  it('decodes valid UTF-8 as usual', () => {
+    expect(decodeEscaped(Buffer.from('{"a": "é €"}', 'utf8'))).toBe('{"a": "é €"}');
+  });
+
+  it('escapes each invalid byte as U+DC80 + byte', () => {
+    expect(decodeEscaped(Buffer.from('61ff62', 'hex'))).toBe('a\udcffb');
+  });
+
+  it('escapes every byte of a truncated sequence', () => {
+    expect(decodeEscaped(Buffer.from('e282', 'hex'))).toBe('\udce2\udc82');
+  });
+
+  it('escapes an encoded surrogate', () => {
+    expect(decodeEscaped(Buffer.from('eda080', 'hex'))).toBe('\udced\udca0\udc80');
+  });
+
+  it('gives back the exact bytes for any byte string', () => {
+    fc.assert(
+      fc.property(fc.uint8Array({ maxLength: 40 }), (bytes) => {
+        expect(encodeEscaped(decodeEscaped(bytes)).equals(Buffer.from(bytes))).toBe(true);
+      }),
+    );
+  });
+
+  it('names the byte offset of the first invalid byte', () => {
+    expect(invalidUtf8Offset(decodeEscaped(Buffer.from(BAD_HEX, 'hex')))).toBe(7);
+  });
+
+  it('finds nothing in a valid text with an astral character', () => {
+    expect(invalidUtf8Offset('{"a": "😀"}')).toBeNull();
+  });
+});
+
+describe('SQLite variables that are not valid UTF-8', () => {
+  let db: TestDatabase;
+  let folder: string;
+
+  beforeEach(async () => {
+    db = await createTestDatabase('sqlite');
+    await createBotTable(db);
+    await db.exec(
+      `INSERT INTO vars_backup VALUES ('b10', '2026-12-04 10:00:00-05:00', CAST(X'${BAD_HEX}' AS TEXT), 'BadUtf8Text')`,
+    );
+    await db.exec(
+      `INSERT INTO vars_backup VALUES ('g10', '2026-12-04 10:00:00-05:00', '{"b": 1}', 'GoodText')`,
+    );
+    folder = mkdtempSync(path.join(tmpdir(), 'varsctl-utf8-'));
+  });
+
+  afterEach(async () => {
+    await db.close();
+    rmSync(folder, { recursive: true, force: true });
+  });
+
+  async function storedHex(url: string, strategyId: string): Promise<string> {
+    const store = await openStore({ url, table: 'vars_backup', lockTimeoutMs: 1000 });
+    try {
+      const strategy = await store.readStrategy(strategyId);
+      return encodeEscaped(strategy?.rows[0]?.variables ?? '').toString('hex').toUpperCase();
+    } finally {
+      await store.close();
+    }
+  }
+
+  it('reads the exact bytes through the store', async () => {
+    expect(await storedHex(db.url, 'BadUtf8Text')).toBe(BAD_HEX);
+  });
+
+  it('prints the exact bytes with show --raw', async () => {
+    const result = await runVarsctl(['--db', db.url, 'show', 'BadUtf8Text', '--raw']);
+    expect(result.exitCode).toBe(0);
+    expect(result.stdoutBytes.toString('hex').toUpperCase()).toBe(BAD_HEX);
+  });
+
+  it('lists the strategy as unreadable with the byte offset', async () => {
+    const result = await runVarsctl(['--db', db.url, 'list']);
+    expect(result.exitCode).toBe(0);
+    expect(result.stdout).toMatch(/BadUtf8Text.*not valid UTF-8 at byte 7/);
+  });
+
+  it('fails show with exit 5 naming the strategy and offset', async () => {
+    const result = await runVarsctl(['--db', db.url, 'show', 'BadUtf8Text']);
+    expect(result.exitCode).toBe(5);
+    expect(result.stderr).toMatch(/'BadUtf8Text' are not valid UTF-8 at byte 7/);
+    expect(result.stderr).toMatch(/--raw/);
+  });
+
+  it('fails set with exit 5 and leaves the row untouched', async () => {
+    const result = await runVarsctl(['--db', db.url, 'set', 'BadUtf8Text', 'b', '1']);
+    expect(result.exitCode).toBe(5);
+
+    const rows = await db.query(`SELECT hex(variables) AS hex, last_updated FROM vars_backup WHERE strategy_id = 'BadUtf8Text'`);
+    expect(rows).toEqual([{ hex: BAD_HEX, last_updated: '2026-12-04 10:00:00-05:00' }]);
+  });
+
+  it('exports and restores the exact bytes as TEXT', async () => {
+    const exportFile = path.join(folder, 'backup.jsonl');
+    const exported = await runVarsctl(['--db', db.url, 'export', '-o', exportFile]);
+    expect(exported.exitCode).toBe(0);
+
+    const target = await createTestDatabase('sqlite');
+    try {
+      const restored = await runVarsctl(['--db', target.url, 'restore', exportFile, '--yes']);
+      expect(restored.stderr).toMatch(/restored/);
+      expect(restored.exitCode).toBe(0);
+
+      const rows = await target.query(
+        `SELECT hex(variables) AS hex, typeof(variables) AS type FROM vars_backup WHERE strategy_id = 'BadUtf8Text'`,
+      );
+      expect(rows).toEqual([{ hex: BAD_HEX, type: 'text' }]);
+    } finally {
+      await target.close();
+    }
+  });
+
+  it('keeps the exact bytes when set rewrites another strategy', async () => {
+    const result = await runVarsctl(['--db', db.url, 'set', 'GoodText', 'b', '2']);
+    expect(result.exitCode).toBe(0);
+
+    const rows = await db.query(`SELECT hex(variables) AS hex FROM vars_backup WHERE strategy_id = 'BadUtf8Text'`);
+    expect(rows).toEqual([{ hex: BAD_HEX }]);
+  });
+});
