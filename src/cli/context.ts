@@ -73,10 +73,29 @@ async function openConfiguredStore(options: GlobalOptions, output: Output): Prom
     output.warn(warning);
   }
 
-  return openStore({
+  const store = await openStore({
     url: resolved.url,
     table: options.table,
     lockTimeoutMs: lockTimeoutMs(options),
     onWarning: (message) => output.warn(message),
   });
+
+  try {
+    await warnAboutTable(store, output);
+  } catch (error) {
+    await store.close().catch(() => undefined);
+    throw error;
+  }
+  return store;
+}
+
+/**
+ * Prints the table's warnings (such as a jsonb variables column, which the
+ * bot cannot load from) once per command, before the command reads or writes.
+ */
+async function warnAboutTable(store: Store, output: Output): Promise<void> {
+  const info = await store.describeTable();
+  for (const warning of info?.warnings ?? []) {
+    output.warn(warning);
+  }
 }
