@@ -1,8 +1,7 @@
-import { promises as fs } from 'node:fs';
 import { homedir } from 'node:os';
 import path from 'node:path';
 
-import { fileFailure, openFileSink, purgeBackupName, type ExportSink } from '../../archive/index.js';
+import { openFileSink, purgeBackupName, type ExportSink } from '../../archive/index.js';
 import { UsageError } from '../../errors.js';
 import type { Store } from '../../store/types.js';
 import type { Context } from '../context.js';
@@ -13,6 +12,7 @@ import { confirm } from '../prompt.js';
 import { renderTable } from '../render/table.js';
 import { printable, quote } from '../render/text.js';
 import { formatAge, formatIsoUtc, formatNewYork, millisFromMicros } from '../time.js';
+import { createBackupFolder } from './backup-folder.js';
 import { checkTableExists, writeExport } from './export-action.js';
 import { selectForPurge, type PurgeCandidate, type PurgeSelectors } from './purge-select.js';
 
@@ -97,11 +97,7 @@ export function defaultBackupDir(env: NodeJS.ProcessEnv = process.env): string {
 
 async function writeBackup(context: Context, store: Store, candidates: readonly PurgeCandidate[], options: PurgeOptions): Promise<string> {
   const folder = options.backupDir ?? defaultBackupDir();
-  try {
-    await fs.mkdir(folder, { recursive: true, mode: 0o700 });
-  } catch (error) {
-    throw fileFailure(`cannot create the purge backup folder ${folder}`, error);
-  }
+  await createBackupFolder(folder, 0o700);
 
   const createdAt = new Date();
   const sink = await openBackupSink(folder, purgeBackupName(store.displayUrl, createdAt));
