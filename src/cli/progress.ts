@@ -36,7 +36,7 @@ export function createProgress(verb: string, options: { quiet: boolean }, stream
 
       const seconds = Math.max((now - started) / 1000, 0.001);
       const rate = bytes / MEBIBYTE / seconds;
-      stream.write(`\r\u001b[2K${verb} ${rows.toLocaleString('en-US')} rows, ${formatBytes(bytes)}, ${rate.toFixed(1)} MB/s`);
+      stream.write(`\r\u001b[2K${verb} ${rows.toLocaleString('en-US')} ${rows === 1 ? 'row' : 'rows'}, ${formatBytes(bytes)}, ${rate.toFixed(1)} MB/s`);
     },
     done() {
       if (drawn) {

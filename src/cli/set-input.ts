@@ -79,6 +79,13 @@ async function parseTypedValue(raw: string): Promise<VarValue> {
 
     const excerpt = JSON.stringify(truncate(raw, 60));
     const position = error.line > 1 ? `line ${error.line}, column ${error.column}` : `column ${error.column}`;
+    const { isDepthLimit } = await import('./show-strategy.js');
+    if (isDepthLimit(error.reason)) {
+      throw new UsageError(`VALUE ${excerpt} is beyond varsctl's nesting limit: ${error.reason} at ${position}`, {
+        hint: 'flatten the value, or write it with the bot itself',
+        cause: error,
+      });
+    }
     throw new UsageError(`VALUE ${excerpt} is not valid in the bot's JSON dialect: ${error.reason} at ${position}`, {
       hint: `to store it as a string, add --string or quote it as JSON: '${JSON.stringify(truncate(raw, 40))}'`,
       cause: error,

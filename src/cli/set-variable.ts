@@ -58,6 +58,8 @@ export interface SetOutcome {
   /** Warnings about strings in the new value that the bot converts on load or older bots reject. */
   readonly warnings: readonly string[];
   readonly live: LiveStatus;
+  /** True when --force was given, so a live strategy does not stop the write. */
+  readonly forced: boolean;
   /** `last_updated` of the rows after the write; null when nothing was written. */
   readonly lastUpdated: Timestamp | null;
   readonly rowsUpdated: number;
@@ -106,6 +108,7 @@ export async function setVariable(store: Store, request: SetRequest, hooks: SetH
     variables: vars.toText(),
     warnings,
     live,
+    forced: request.force,
   };
 
   if (oldText === newText) {
@@ -160,6 +163,7 @@ async function createStrategy(store: Store, request: SetRequest): Promise<SetOut
     variables: vars.toText(),
     warnings: await valueWarnings(change.key, change.value),
     live: { live: false, ageMs: null },
+    forced: request.force,
   };
 
   if (request.dryRun) {

@@ -60,10 +60,13 @@ export async function parseStrategyRows(strategy: StrategyRows): Promise<ParsedS
     if (!(error instanceof VarsParseError)) {
       throw error;
     }
+    const hint = isDepthLimit(error.reason)
+      ? `the text is nested beyond varsctl's limit, although the bot may still load it; see it whole with varsctl show ${quote(strategyId)} --raw`
+      : corruptHint(strategyId, text);
     throw new CorruptDataError(
       `the variables of strategy ${quote(strategyId)} cannot be parsed: ${error.reason} ` +
         `at line ${error.line}, column ${error.column}: ${error.excerpt}`,
-      { hint: corruptHint(strategyId, text), cause: error },
+      { hint, cause: error },
     );
   }
 }
@@ -81,4 +84,9 @@ function corruptHint(strategyId: string, text: string): string {
     return 'this is the placeholder row Lumibot writes when it creates the table; it holds no variables';
   }
   return `the bot cannot load this text either; see it whole with varsctl show ${quote(strategyId)} --raw`;
+}
+
+/** Tells the parser's nesting limit apart from a syntax error: Python's own limit is higher. */
+export function isDepthLimit(reason: string): boolean {
+  return reason.startsWith('nesting deeper than');
 }

@@ -68,6 +68,11 @@ function nearness(wanted: string, candidate: string): number | null {
   }
 
   const distance = levenshtein(wanted, candidate);
+  // A name that shares no character position with the other (such as the
+  // empty name) is not a near miss, however short both are.
+  if (distance >= Math.max(Array.from(wanted).length, Array.from(candidate).length)) {
+    return null;
+  }
   const allowed = Math.max(1, Math.floor(Math.min(wanted.length, candidate.length) / 3));
   if (distance <= allowed) {
     return distance;

@@ -29,7 +29,7 @@ export function describeSetOutcome(outcome: SetOutcome): string {
   }
 
   if (outcome.status === 'dry-run') {
-    const live = outcome.live.live ? '; the strategy looks live, so the real run needs --force' : '';
+    const live = outcome.live.live && !outcome.forced ? '; the strategy looks live, so the real run needs --force' : '';
     return `dry run: would ${action}; nothing written${live}`;
   }
 
