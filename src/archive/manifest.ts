@@ -80,7 +80,12 @@ export async function verifyArchive(input: ArchiveInput, options: { acceptEdits:
 /** SHA-256 of a `variables` text, or of the marker `null` for SQL NULL. */
 export function variablesDigest(variables: string | null): string {
   const hash = createHash('sha256');
-  hash.update(variables === null ? 'null' : `text:${variables}`, 'utf8');
+  if (variables === null) {
+    hash.update('null');
+  } else {
+    hash.update('text:');
+    hash.update(variables, 'utf8');
+  }
   return hash.digest('hex');
 }
 

@@ -40,7 +40,7 @@ export interface RestoreOptions {
 
 /**
  * Restores strategies from an export: verifies the whole file first, shows
- * what it would replace and asks for confirmation, then writes every selected strategy in one
+ * what it would replace and requests confirmation, then writes every selected strategy in one
  * transaction (the store's `replaceStrategies`), reading and verifying the
  * file again as it goes, so a file changed in between still rolls back.
  */

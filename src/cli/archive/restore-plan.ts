@@ -112,7 +112,7 @@ const DIFF_BATCH_STRATEGIES = 2000;
  * Calls `onStrategy` for each planned strategy that `include` accepts, in
  * file order, with the key changes of the changed ones. Reads the export
  * once; the database texts of changed strategies are fetched in batches
- * (one query per batch), so memory holds at most about 32 MB of texts from
+ * (one query per batch), so memory contains at most about 32 MB of texts from
  * each side.
  */
 export async function walkPlan(
