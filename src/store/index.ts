@@ -21,12 +21,17 @@ export interface OpenStoreOptions {
   cwd?: string;
   /** Environment for libpq's PG* defaults; the process's by default. */
   env?: NodeJS.ProcessEnv;
+  /**
+   * Create a missing SQLite file (mode 0600; its folder must exist), as the
+   * bot does. Only restore passes this; every other command needs the file.
+   */
+  createSqliteFile?: boolean;
 }
 
 /**
  * Opens the backup table behind a database URL. The URL and table name are
  * checked before any connection; a missing SQLite file is an error and is
- * never created. PostgreSQL connects here, so a wrong URL fails at once.
+ * never created unless `createSqliteFile` is set. PostgreSQL connects here, so a wrong URL fails at once.
  */
 export async function openStore(options: OpenStoreOptions): Promise<Store> {
   if (!Number.isInteger(options.lockTimeoutMs) || options.lockTimeoutMs < 0) {
@@ -42,7 +47,7 @@ export async function openStore(options: OpenStoreOptions): Promise<Store> {
   }
 
   if (target.dialect === 'sqlite') {
-    return SqliteStore.open({ target, table, lockTimeoutMs: options.lockTimeoutMs });
+    return SqliteStore.open({ target, table, lockTimeoutMs: options.lockTimeoutMs, createFile: options.createSqliteFile === true });
   }
   return PostgresStore.open({ target, table, lockTimeoutMs: options.lockTimeoutMs });
 }

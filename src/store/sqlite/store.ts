@@ -1,5 +1,6 @@
 import { randomUUID } from 'node:crypto';
-import { existsSync, statSync } from 'node:fs';
+import { closeSync, existsSync, openSync, statSync } from 'node:fs';
+import path from 'node:path';
 
 import Database from 'better-sqlite3';
 
@@ -27,6 +28,8 @@ export interface SqliteStoreOptions {
   readonly target: SqliteTarget;
   readonly table: TableName;
   readonly lockTimeoutMs: number;
+  /** Create a missing file (mode 0600), as the bot's SQLAlchemy does; only restore asks for this. */
+  readonly createFile?: boolean;
 }
 
 const ROW_COLUMNS = 'id, last_updated, variables, strategy_id';
@@ -54,9 +57,12 @@ export class SqliteStore implements Store {
     this.lockTimeoutMs = options.lockTimeoutMs;
   }
 
-  /** Opens an existing file; never creates one. */
+  /** Opens an existing file; creates a missing one only with `createFile`. */
   static open(options: SqliteStoreOptions): SqliteStore {
     const { file, displayUrl } = options.target;
+    if (!existsSync(file) && options.createFile === true) {
+      createEmptyFile(file, displayUrl);
+    }
     if (!existsSync(file)) {
       throw new NotFoundError(`SQLite database file not found: ${file} (from ${displayUrl})`, {
         hint: 'check the path: sqlite:///name.db is relative to the current directory, sqlite:////abs/name.db is absolute',
@@ -338,6 +344,24 @@ export class SqliteStore implements Store {
       return step();
     } catch (error) {
       throw sqliteError(error, { action, displayUrl: this.displayUrl, lockTimeoutMs: this.lockTimeoutMs });
+    }
+  }
+}
+
+function createEmptyFile(file: string, displayUrl: string): void {
+  const folder = path.dirname(file);
+  if (!existsSync(folder)) {
+    throw new NotFoundError(`cannot create SQLite database file ${file}: folder ${folder} does not exist (from ${displayUrl})`, {
+      hint: `create the folder first (mkdir -p ${folder}), or check the path in the URL`,
+    });
+  }
+
+  // 'wx' never truncates a file that appeared in between.
+  try {
+    closeSync(openSync(file, 'wx', 0o600));
+  } catch (error) {
+    if ((error as { code?: unknown }).code !== 'EEXIST') {
+      throw sqliteError(error, { action: `create ${file}`, displayUrl, lockTimeoutMs: 0 });
     }
   }
 }
