@@ -16,13 +16,21 @@ export interface GlobalOptions {
   lockTimeout: string;
 }
 
+export interface StoreRequest {
+  createSqliteFile?: boolean;
+}
+
 export interface Context {
   readonly options: GlobalOptions;
   readonly output: Output;
   /** True when a person can answer a prompt: stdin and stderr are terminals. */
   readonly interactive: boolean;
-  /** Opens the store on first use and reuses it; closed by `runCommand`. */
-  store(): Promise<Store>;
+  /**
+   * Opens the store on first use and reuses it; closed by `runCommand`.
+   * `createSqliteFile` lets a restore create a missing SQLite file, as the
+   * bot's SQLAlchemy does; every other command requires the file to exist.
+   */
+  store(request?: StoreRequest): Promise<Store>;
 }
 
 /**
@@ -39,8 +47,8 @@ export async function runCommand(command: Command, action: (context: Context) =>
     options,
     output,
     interactive: Boolean(process.stdin.isTTY && process.stderr.isTTY),
-    store() {
-      opened ??= openConfiguredStore(options, output);
+    store(request = {}) {
+      opened ??= openConfiguredStore(options, output, request);
       return opened;
     },
   };
@@ -64,7 +72,7 @@ export function lockTimeoutMs(options: GlobalOptions): number {
   return value;
 }
 
-async function openConfiguredStore(options: GlobalOptions, output: Output): Promise<Store> {
+async function openConfiguredStore(options: GlobalOptions, output: Output, request: StoreRequest): Promise<Store> {
   const { resolveDatabaseUrl } = await import('../store/env.js');
   const { openStore } = await import('../store/index.js');
 
@@ -77,6 +85,7 @@ async function openConfiguredStore(options: GlobalOptions, output: Output): Prom
     url: resolved.url,
     table: options.table,
     lockTimeoutMs: lockTimeoutMs(options),
+    createSqliteFile: request.createSqliteFile === true,
     onWarning: (message) => output.warn(message),
   });
 

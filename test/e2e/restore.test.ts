@@ -1,4 +1,4 @@
-import { existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdtempSync, readFileSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 
@@ -100,6 +100,24 @@ describe.each(DIALECTS)('restore on %s', (dialect) => {
     } finally {
       await target.close();
     }
+  });
+
+  it('creates a missing SQLite file', async () => {
+    await exportAll();
+    const file = path.join(folder, 'new-machine.db');
+    const url = `sqlite:///${file}`;
+
+    const dryRun = await runVarsctl(['--db', url, 'restore', backup, '--dry-run']);
+    expect(dryRun.exitCode).toBe(3);
+    expect(existsSync(file)).toBe(false);
+
+    const result = await runVarsctl(['--db', url, 'restore', backup]);
+    expect(result.exitCode, result.stderr).toBe(0);
+    expect(statSync(file).mode & 0o777).toBe(0o600);
+
+    const listed = await runVarsctl(['--db', url, 'list', '--json']);
+    const names = (JSON.parse(listed.stdout) as { strategy_id: string }[]).map((row) => row.strategy_id);
+    expect(names).toEqual(expect.arrayContaining(['MomentumBot', UNICODE_NAME]));
   });
 
   it(`restores into ${OTHER_DIALECT[dialect]} byte for byte`, async () => {

@@ -59,8 +59,10 @@ export async function restoreStrategies(context: Context, options: RestoreOption
 }
 
 async function restoreFrom(context: Context, input: ArchiveInput, options: RestoreOptions, signal: AbortSignal): Promise<void> {
-  // Connecting first reports a wrong --db at once, not after reading a large file.
-  const store = await context.store();
+  // Connecting first reports a wrong --db at once, not after reading a large
+  // file. A new machine after a crash may have no SQLite file yet: a real
+  // restore creates it, as the bot would on its first backup.
+  const store = await context.store({ createSqliteFile: !options.dryRun });
   const manifest = await verifyArchive(input, { acceptEdits: options.acceptEdits });
   checkTable(manifest.header, context.options.table, options.tableExplicit);
   const strategyIds = selectStrategies(manifest, options.strategyIds, input.name);
