@@ -48,7 +48,7 @@ describe.each(DIALECTS)('interrupted on %s', (dialect) => {
     return db;
   }
 
-  it.each(SIGNALS)('export leaves no file on %s', async (signal, context) => {
+  it.for(SIGNALS)('export leaves no file on %s', async (signal, context) => {
     const database = await openDatabase(context);
     await seedBotTable(database, []);
     await insertLargeRows(database, 400, 100_000);
@@ -67,7 +67,7 @@ describe.each(DIALECTS)('interrupted on %s', (dialect) => {
     expect(readdirSync(folder)).toEqual([]);
   });
 
-  it.each(SIGNALS)('restore writes nothing on %s', async (signal, context) => {
+  it.for(SIGNALS)('restore writes nothing on %s', async (signal, context) => {
     const database = await openDatabase(context);
     const file = await prepareRestore(database, folder);
     const before = await tableRows(database);
