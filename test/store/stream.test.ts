@@ -1,6 +1,6 @@
 import { afterEach, describe, expect, it } from 'vitest';
 
-import { openStore, type BackupRow, type Store } from '../../src/store/index.js';
+import { openStore, type BackupRow, type RestoreRow, type Store } from '../../src/store/index.js';
 import { DIALECTS, createBotTable, createTestDatabase, insertRow, type RawRow, type TestDatabase, type TestDialect } from '../support/db.js';
 
 const opened: Store[] = [];
@@ -103,5 +103,48 @@ describe.each(DIALECTS)('streamRows (%s)', (dialect) => {
 
     expect(streamed).toHaveLength(6);
     expect(streamed.every((row) => row.variables === big)).toBe(true);
+  });
+});
+
+describe.each(DIALECTS)('replaceStrategies (%s)', (dialect) => {
+  it('writes hard values exactly', async () => {
+    const { db, store } = await freshDatabase(dialect);
+    await createBotTable(db);
+    const rows: RestoreRow[] = [
+      { id: 'a', lastUpdated: null, variables: '{"tab": "\t", "cr": "\r", "nl": "\n", "esc": "\\u00e9 \\"q\\" \\\\ \\\\N"}', strategyId: 'tab\tname' },
+      { id: null, lastUpdated: null, variables: null, strategyId: 'Стратегия 🚀' },
+      { id: '\\N', lastUpdated: null, variables: '\\.', strategyId: 'back\\slash' },
+      { id: 'big', lastUpdated: null, variables: `{"history": "${'z'.repeat(2_500_000)}"}`, strategyId: 'Big' },
+    ];
+
+    const written = await store.replaceStrategies(
+      rows.map((row) => row.strategyId),
+      (async function* () {
+        yield* rows;
+      })(),
+    );
+
+    expect(written).toBe(rows.length);
+    for (const row of rows) {
+      const stored = await store.readStrategy(row.strategyId);
+      expect(stored?.rows.map((entry) => [entry.id, entry.variables])).toEqual([[row.id, row.variables]]);
+    }
+  });
+
+  it('rolls back when the rows fail midway', async () => {
+    const { db, store } = await freshDatabase(dialect);
+    await createBotTable(db);
+    await insertRow(db, { id: 'old', last_updated: null, variables: '{"kept": true}', strategy_id: 'A' });
+
+    async function* failing(): AsyncIterable<RestoreRow> {
+      for (let index = 0; index < 3000; index += 1) {
+        yield { id: `n${index}`, lastUpdated: null, variables: `{"n": ${index}, "pad": "${'p'.repeat(1000)}"}`, strategyId: 'A' };
+      }
+      throw new Error('the export file ended early');
+    }
+
+    await expect(store.replaceStrategies(['A'], failing())).rejects.toThrow('the export file ended early');
+    expect((await store.readStrategy('A'))?.rows.map((row) => row.id)).toEqual(['old']);
+    expect(await collect(store.streamRows(['A']))).toHaveLength(1);
   });
 });

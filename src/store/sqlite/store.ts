@@ -193,14 +193,7 @@ export class SqliteStore implements Store {
     return this.run('delete strategies', () => {
       this.requireTable();
 
-      const remove = this.db.transaction((): number => {
-        const statement = this.db.prepare(`DELETE FROM ${this.quotedTable} WHERE strategy_id = ?`);
-        let deleted = 0;
-        for (const strategyId of strategyIds) {
-          deleted += statement.run(strategyId).changes;
-        }
-        return deleted;
-      });
+      const remove = this.db.transaction((): number => this.deleteRows(strategyIds));
       return remove.immediate();
     });
   }
@@ -244,10 +237,7 @@ export class SqliteStore implements Store {
         }
         requireBotColumns(this.requireTable());
 
-        const remove = this.db.prepare(`DELETE FROM ${this.quotedTable} WHERE strategy_id = ?`);
-        for (const strategyId of strategyIds) {
-          remove.run(strategyId);
-        }
+        this.deleteRows(strategyIds);
       });
 
       let inserted = 0;
@@ -325,6 +315,15 @@ export class SqliteStore implements Store {
       `CREATE TABLE ${this.quotedTable} (\n\tid TEXT, \n\tlast_updated TIMESTAMP, \n\tvariables TEXT, \n\tstrategy_id TEXT\n)`,
     );
     this.db.exec(`CREATE INDEX ${qualifiedIndex} ON ${quoteIdentifier(this.table.name)} (id)`);
+  }
+
+  /**
+   * Deletes every row of these strategies in one statement: the bot's table
+   * has no index on strategy_id, so each statement scans the whole table.
+   */
+  private deleteRows(strategyIds: readonly string[]): number {
+    const statement = this.db.prepare(`DELETE FROM ${this.quotedTable} WHERE strategy_id IN (SELECT value FROM json_each(?))`);
+    return statement.run(JSON.stringify(strategyIds)).changes;
   }
 
   private insertBatch(rows: readonly RestoreRow[]): number {
