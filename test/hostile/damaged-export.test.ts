@@ -135,9 +135,8 @@ describe.each(DIALECTS)('damaged export on %s', (dialect) => {
     if (dialect === 'postgresql') {
       requireRealPostgres(context);
     }
-    // The restore reads the file in 1 MiB chunks, and PostgreSQL inserts up
-    // to 4 MiB per statement, so the file is large enough that its end is
-    // still unread when the writing starts.
+    // The restore reads the file in 1 MiB chunks as it writes, and the file
+    // is large enough that its end is still unread when the writing starts.
     await insertLargeRows(db, dialect === 'sqlite' ? 300 : 1200, dialect === 'sqlite' ? 100_000 : 8000);
     expect((await runVarsctl(['--db', db.url, 'export', '-o', file, '--force'])).exitCode).toBe(0);
     await db.exec("DELETE FROM vars_backup WHERE strategy_id LIKE 'large-%'");
