@@ -16,6 +16,7 @@ import {
   type ArchiveRow,
   type ArchiveTrailer,
 } from './format.js';
+import { jsonLine } from './json-line.js';
 import { splitLines, type RawLine } from './lines.js';
 
 export interface ReadArchiveOptions {
@@ -79,6 +80,12 @@ export async function* readArchive(chunks: AsyncIterable<Uint8Array>, options: R
 
     if ('end' in record) {
       trailer = readTrailer(record, line.number, damaged);
+      // The checksum covers every line before the trailer, not the trailer
+      // itself, so its own bytes are checked against the one spelling the
+      // writer produces: a space or an escape added there is a change too.
+      if (!options.acceptEdits && !line.bytes.equals(Buffer.from(jsonLine(record).slice(0, -1), 'utf8'))) {
+        throw damaged(`line ${line.number} (the trailer) was changed after the export: it is not spelled as varsctl writes it`, EDITED_HINT);
+      }
       continue;
     }
 

@@ -52,6 +52,26 @@ describe('export verification', () => {
     }
   });
 
+  it('rejects any single inserted space or byte', async () => {
+    for (let position = 0; position < file.length; position++) {
+      for (const byte of [0x20, 0x09, 0x30, 0x0a]) {
+        const altered = Buffer.concat([file.subarray(0, position), Buffer.from([byte]), file.subarray(position)]);
+        const error = await readError(altered);
+        expect(error, `byte ${byte} inserted at ${position}`).toBeInstanceOf(CorruptDataError);
+      }
+    }
+  });
+
+  it('rejects a reformatted trailer', async () => {
+    const trailer = lines.at(-1) ?? '';
+    const spaced = withLines([...lines.slice(0, -1), trailer.replace('"rows":', '"rows": ')]);
+    const escaped = withLines([...lines.slice(0, -1), trailer.replace('"end"', '"\\u0065nd"')]);
+
+    await expectDamaged(spaced, /line 5 \(the trailer\) was changed after the export/);
+    await expectDamaged(escaped, /the trailer\) was changed/);
+    expect((await readAll(spaced, { acceptEdits: true })).at(-1)).toMatchObject({ kind: 'end', checksumMatches: true });
+  });
+
   it('rejects a same-value respelling', async () => {
     const respelled = withLines([lines[0] ?? '', (lines[1] ?? '').replace('"MomentumBot"', '"\\u004domentumBot"'), ...lines.slice(2)]);
 

@@ -5,11 +5,12 @@ import path from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
 
 import { ArchiveWriter, encodeArchive, fileInput, openFileSink, verifyArchive, type ArchiveRow } from '../../src/archive/index.js';
+import { RetainedPeak } from '../support/memory.js';
 import { CREATED_AT, SOURCE } from './support.js';
 
 const ROWS = 60_000;
 const STRATEGIES = 20_000;
-/** Heap growth allowed while 120 MB of rows stream through; the file would not fit in it. */
+/** Retained memory allowed to grow while 120 MB of rows stream through; the file would not fit in it. */
 const HEAP_BUDGET_BYTES = 48 * 1024 * 1024;
 
 const folder = mkdtempSync(path.join(tmpdir(), 'varsctl-stream-'));
@@ -35,22 +36,15 @@ async function* generatedRows(): AsyncGenerator<ArchiveRow> {
   }
 }
 
-/** JavaScript heap plus Buffer memory, which lives outside the heap. */
-function heapUsed(): number {
-  const usage = process.memoryUsage();
-  return usage.heapUsed + usage.external;
-}
-
 describe('streaming export', () => {
   it('writes many rows in bounded memory', async () => {
     const writer = new ArchiveWriter({ createdAt: CREATED_AT, source: SOURCE, tool: 'varsctl test' });
     const sink = await openFileSink({ path: file, replace: false });
-    const baseline = heapUsed();
-    let peak = baseline;
+    const memory = new RetainedPeak(50);
 
     for await (const chunk of encodeArchive(generatedRows(), writer)) {
       await sink.write(chunk);
-      peak = Math.max(peak, heapUsed());
+      memory.sample();
     }
     await sink.finish();
 
@@ -58,17 +52,16 @@ describe('streaming export', () => {
     expect(writer.strategies).toBe(STRATEGIES);
     expect(statSync(file).size).toBe(writer.bytes);
     expect(writer.bytes).toBeGreaterThan(ROWS * 1900);
-    expect(peak - baseline).toBeLessThan(HEAP_BUDGET_BYTES);
+    expect(memory.growth()).toBeLessThan(HEAP_BUDGET_BYTES);
   });
 
   it('verifies many rows in bounded memory', async () => {
     const input = await fileInput(file);
-    const baseline = heapUsed();
-    let peak = baseline;
+    const memory = new RetainedPeak(50);
     const sampled: ReturnType<typeof input.open> = {
       async *[Symbol.asyncIterator]() {
         for await (const chunk of input.open()) {
-          peak = Math.max(peak, heapUsed());
+          memory.sample();
           yield chunk;
         }
       },
@@ -80,6 +73,6 @@ describe('streaming export', () => {
     expect(manifest.strategies.size).toBe(STRATEGIES);
     expect(manifest.strategies.get('strategy-7')?.rows).toBe(ROWS / STRATEGIES);
     expect(manifest.strategies.get('strategy-7')?.loadedLine).toBe(2 + 7 + 2 * STRATEGIES);
-    expect(peak - baseline).toBeLessThan(HEAP_BUDGET_BYTES);
+    expect(memory.growth()).toBeLessThan(HEAP_BUDGET_BYTES);
   });
 });
