@@ -2,7 +2,7 @@ import type { Command } from 'commander';
 
 import { UsageError } from '../errors.js';
 import type { Store } from '../store/types.js';
-import { createOutput, type Output } from './output.js';
+import type { Output } from './output.js';
 
 /** Options every command accepts, before or after the command name. */
 export interface GlobalOptions {
@@ -35,11 +35,13 @@ export interface Context {
 
 /**
  * Runs one command's action with a context, and closes the database
- * connection whatever happens. Database drivers are imported only here, on
- * first use, so `--help` and `--version` start fast.
+ * connection whatever happens. Database drivers and the output styles are
+ * imported only here, on first use, so `--help` and `--version` start fast.
  */
 export async function runCommand(command: Command, action: (context: Context) => Promise<void>): Promise<void> {
   const options = command.optsWithGlobals<GlobalOptions>();
+  // Imported here, like the drivers, so that `--help` does not load chalk.
+  const { createOutput } = await import('./output.js');
   const output = createOutput(options);
   let opened: Promise<Store> | undefined;
 

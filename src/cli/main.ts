@@ -3,7 +3,6 @@ import { Command, CommanderError, Option } from 'commander';
 import { ExitCode, isVarsctlError } from '../errors.js';
 import { COMMANDS } from './commands/index.js';
 import type { GlobalOptions } from './context.js';
-import { reportError } from './report.js';
 
 const VERSION = '0.1.0';
 
@@ -56,6 +55,8 @@ export async function main(argv: readonly string[]): Promise<void> {
   } catch (error) {
     process.exitCode = exitCodeFor(error);
     if (!(error instanceof CommanderError)) {
+      // Imported on failure only: the error printer loads chalk.
+      const { reportError } = await import('./report.js');
       reportError(error, { verbose });
     }
   }

@@ -24,6 +24,42 @@ describe('formatNewYork', () => {
     expect(formatNewYork(micros('2025-11-02T05:30:00Z'))).toBe('2025-11-02 01:30:00 EDT');
     expect(formatNewYork(micros('2025-11-02T06:30:00Z'))).toBe('2025-11-02 01:30:00 EST');
   });
+
+  it('agrees with Intl from 1850 to 2100', () => {
+    const intl = new Intl.DateTimeFormat('en-US', {
+      timeZone: 'America/New_York',
+      year: 'numeric',
+      month: '2-digit',
+      day: '2-digit',
+      hour: '2-digit',
+      minute: '2-digit',
+      second: '2-digit',
+      hourCycle: 'h23',
+      timeZoneName: 'short',
+    });
+    const reference = (millis: number) => {
+      const parts = Object.fromEntries(intl.formatToParts(millis).map((part) => [part.type, part.value]));
+      return `${parts['year']}-${parts['month']}-${parts['day']} ${parts['hour']}:${parts['minute']}:${parts['second']} ${parts['timeZoneName']}`;
+    };
+
+    const instants: number[] = [Date.UTC(1883, 10, 18, 16, 59, 59), Date.UTC(1883, 10, 18, 17, 0, 0), -1, 0];
+    for (let year = 2020; year <= 2027; year += 1) {
+      for (const day of [7, 8, 9, 10, 13, 14]) {
+        for (let minute = 0; minute < 24 * 60; minute += 17) {
+          instants.push(Date.UTC(year, 2, day, 0, minute, 31), Date.UTC(year, 10, day - 6, 0, minute, 59));
+        }
+      }
+    }
+    let seed = 7;
+    for (let index = 0; index < 3000; index += 1) {
+      seed = (seed * 1103515245 + 12345) % 2147483648;
+      instants.push(Date.UTC(1850, 0, 1) + Math.floor((seed / 2147483648) * (Date.UTC(2100, 0, 1) - Date.UTC(1850, 0, 1))));
+    }
+
+    for (const millis of instants) {
+      expect(formatNewYork(BigInt(millis) * 1000n + 999n)).toBe(reference(millis));
+    }
+  });
 });
 
 describe('formatIsoUtc', () => {
