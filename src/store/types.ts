@@ -104,6 +104,12 @@ export interface Store {
   /** Throws NotFoundError when the table is missing. */
   listSummaries(): Promise<StrategySummary[]>;
 
+  /**
+   * Every distinct non-NULL strategy_id, sorted, without reading any
+   * variables text. Throws NotFoundError when the table is missing.
+   */
+  listStrategyIds(): Promise<string[]>;
+
   /** Null when no row has this exact strategy_id. */
   readStrategy(strategyId: string): Promise<StrategyRows | null>;
 

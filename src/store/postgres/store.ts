@@ -114,6 +114,16 @@ export class PostgresStore implements Store {
     });
   }
 
+  async listStrategyIds(): Promise<string[]> {
+    return this.run('list strategy names', async (client) => {
+      await this.requireTable(client);
+      const result = await client.query<{ strategy_id: string }>(
+        `SELECT DISTINCT strategy_id::text AS strategy_id FROM ${this.quotedTable} WHERE strategy_id IS NOT NULL ORDER BY strategy_id`,
+      );
+      return result.rows.map((row) => row.strategy_id);
+    });
+  }
+
   async readStrategy(strategyId: string): Promise<StrategyRows | null> {
     return this.run(`read strategy "${strategyId}"`, async (client) => {
       const info = await this.requireTable(client);

@@ -121,6 +121,18 @@ export class SqliteStore implements Store {
     });
   }
 
+  async listStrategyIds(): Promise<string[]> {
+    return this.run('list strategy names', () => {
+      this.requireTable();
+      const names = this.db
+        .prepare(`SELECT DISTINCT strategy_id FROM ${this.quotedTable} WHERE strategy_id IS NOT NULL ORDER BY strategy_id`)
+        .pluck()
+        .all() as unknown[];
+      // Converted with String() as listSummaries does, so both return the same names.
+      return names.map((name) => String(name));
+    });
+  }
+
   async readStrategy(strategyId: string): Promise<StrategyRows | null> {
     return this.run(`read strategy "${strategyId}"`, () => {
       this.requireTable();
