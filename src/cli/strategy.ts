@@ -22,8 +22,7 @@ export async function findStrategy(store: Store, strategyId: string): Promise<St
 
 /** The NotFoundError for a missing strategy, with near names from the table. */
 export async function strategyNotFound(store: Store, strategyId: string): Promise<NotFoundError> {
-  const summaries = await store.listSummaries();
-  const names = summaries.map((summary) => summary.strategyId);
+  const names = await store.listStrategyIds();
   const suggestions = suggestNames(strategyId, names);
 
   const message = `strategy ${quote(strategyId)} not found in ${store.tableName}`;
