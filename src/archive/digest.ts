@@ -14,13 +14,18 @@ import type { ArchiveRow } from './format.js';
  * UTF-8 bytes, for a caller that already has it.
  */
 export function rowDigest(row: ArchiveRow, variablesJson: string | Uint8Array = JSON.stringify(row.variables)): string {
+  return createHash('sha256').update(digestHead(row), 'utf8').update(variablesJson).update(']').digest('hex');
+}
+
+/**
+ * Builds the digested text that precedes the variables. JSON.stringify of an
+ * array is its items' JSON joined by commas, so the canonical text can be
+ * hashed in pieces without building it whole.
+ */
+export function digestHead(row: ArchiveRow): string {
   const lastUpdated =
     row.lastUpdated === null
       ? null
       : [row.lastUpdated.text, row.lastUpdated.dialect, row.lastUpdated.epochMicros?.toString() ?? null];
-
-  // JSON.stringify of an array is its items' JSON joined by commas, so the
-  // canonical text can be hashed in pieces without building it whole.
-  const head = `[${JSON.stringify(row.strategyId)},${JSON.stringify(row.id)},${JSON.stringify(lastUpdated)},`;
-  return createHash('sha256').update(head, 'utf8').update(variablesJson).update(']').digest('hex');
+  return `[${JSON.stringify(row.strategyId)},${JSON.stringify(row.id)},${JSON.stringify(lastUpdated)},`;
 }

@@ -1,25 +1,45 @@
-import { isAscii } from 'node:buffer';
+import { createHash } from 'node:crypto';
 
-import { rowDigest } from './digest.js';
+import { digestHead } from './digest.js';
 import type { ArchiveRow } from './format.js';
-import { jsonLine } from './json-line.js';
+import { escapeInvisible } from './json-line.js';
 
-const DEL = 0x7f;
+/** A destination for encoded lines, whose `reserve` returns a buffer with `length` free bytes at `offset`. */
+export interface LineTarget {
+  reserve(length: number): { buffer: Buffer; offset: number };
+}
+
+// Length of the line's end: `,"row_sha256":"`, 64 hex digits and `"}\n`.
+const TAIL_BYTES = 82;
 
 /**
  * Encodes one row line as UTF-8: the bytes of `jsonLine` applied to the
  * record `{strategy_id, id, last_updated, variables, row_sha256}`.
- *
- * A row's `variables` is by far its longest member, so it is serialized and
- * encoded once and shared by the digest and the line. Only a line with a
- * non-ASCII or DEL byte can contain a character `jsonLine` escapes, so an
- * ASCII line (every text the bot writes, with ensure_ascii) skips that scan.
  */
 export function encodeRowLine(row: ArchiveRow): Buffer {
-  const variablesJson = JSON.stringify(row.variables);
-  const variablesBytes = Buffer.from(variablesJson, 'utf8');
-  const digest = rowDigest(row, variablesBytes);
+  let line: Buffer | undefined;
+  writeRowLine(row, {
+    reserve(length) {
+      line = Buffer.allocUnsafe(length);
+      return { buffer: line, offset: 0 };
+    },
+  });
+  return line as Buffer;
+}
 
+/**
+ * Writes one row line (see `encodeRowLine`) into `target` and returns the
+ * written bytes, a view into the target's buffer.
+ *
+ * A row's `variables` is by far its longest member, so it is serialized
+ * once, written straight into the target, and hashed there for the row's
+ * digest. The escapes of `jsonLine` apply character by character, so the
+ * line can be escaped member by member. A text that is ASCII without DEL
+ * (every text the bot writes, with ensure_ascii) contains no character that
+ * `jsonLine` escapes. Such a text skips that scan and is encoded as Latin-1,
+ * which gives the same bytes as UTF-8 for ASCII and is cheaper.
+ */
+export function writeRowLine(row: ArchiveRow, target: LineTarget): Buffer {
   const lastUpdated =
     row.lastUpdated === null
       ? null
@@ -28,22 +48,40 @@ export function encodeRowLine(row: ArchiveRow): Buffer {
           dialect: row.lastUpdated.dialect,
           epoch_micros: row.lastUpdated.epochMicros?.toString() ?? null,
         };
-  const head = Buffer.from(
-    `{"strategy_id":${JSON.stringify(row.strategyId)},"id":${JSON.stringify(row.id)},"last_updated":${JSON.stringify(lastUpdated)},"variables":`,
-    'utf8',
-  );
+  const strategyIdJson = JSON.stringify(row.strategyId);
+  const idJson = JSON.stringify(row.id);
+  const lastUpdatedJson = JSON.stringify(lastUpdated);
+  const variablesJson = JSON.stringify(row.variables);
 
-  if (!isPlainAscii(head) || !isPlainAscii(variablesBytes)) {
-    return Buffer.from(
-      jsonLine({ strategy_id: row.strategyId, id: row.id, last_updated: lastUpdated, variables: row.variables, row_sha256: digest }),
-      'utf8',
-    );
+  const head = escapeInvisible(`{"strategy_id":${strategyIdJson},"id":${idJson},"last_updated":${lastUpdatedJson},"variables":`);
+  const headBytes = Buffer.byteLength(head, 'utf8');
+  const variablesAscii = isPlainAscii(variablesJson);
+  const variablesText = variablesAscii ? variablesJson : escapeInvisible(variablesJson);
+  const variablesBytes = variablesAscii ? variablesText.length : Buffer.byteLength(variablesText, 'utf8');
+
+  const length = headBytes + variablesBytes + TAIL_BYTES;
+  const { buffer, offset: start } = target.reserve(length);
+  let offset = start + buffer.write(head, start, headBytes, 'utf8');
+  const variablesStart = offset;
+  offset += buffer.write(variablesText, offset, variablesBytes, variablesAscii ? 'latin1' : 'utf8');
+
+  // The digest covers JSON.stringify of the values, without the escapes of jsonLine.
+  const hash = createHash('sha256').update(digestHead(row), 'utf8');
+  if (variablesAscii) {
+    hash.update(buffer.subarray(variablesStart, offset));
+  } else {
+    hash.update(variablesJson, 'utf8');
   }
+  const digest = hash.update(']').digest('hex');
 
-  const tail = Buffer.from(`,"row_sha256":"${digest}"}\n`, 'latin1');
-  return Buffer.concat([head, variablesBytes, tail]);
+  offset += buffer.write(`,"row_sha256":"${digest}"}\n`, offset, TAIL_BYTES, 'latin1');
+  if (offset !== start + length) {
+    throw new Error(`row line of strategy ${strategyIdJson} took ${offset - start} bytes, expected ${length}`);
+  }
+  return buffer.subarray(start, offset);
 }
 
-function isPlainAscii(bytes: Buffer): boolean {
-  return isAscii(bytes) && !bytes.includes(DEL);
+/** True when every character is ASCII and none is DEL, the one ASCII character `jsonLine` escapes. */
+function isPlainAscii(text: string): boolean {
+  return Buffer.byteLength(text, 'utf8') === text.length && !text.includes('\x7f');
 }

@@ -3,7 +3,7 @@ import { createHash, type Hash } from 'node:crypto';
 import { RuntimeFailure } from '../errors.js';
 import { FORMAT_NAME, FORMAT_VERSION, MAX_LINE_BYTES, type ArchiveRow, type ArchiveSource } from './format.js';
 import { jsonLine } from './json-line.js';
-import { encodeRowLine } from './row-line.js';
+import { writeRowLine, type LineTarget } from './row-line.js';
 
 export interface ArchiveMetadata {
   readonly createdAt: Date;
@@ -62,11 +62,18 @@ export class ArchiveWriter {
 
   /** Throws RuntimeFailure when the row's line would exceed MAX_LINE_BYTES, which no reader accepts. */
   row(row: ArchiveRow): Buffer {
+    return this.appendRow(row, {
+      reserve: (length) => ({ buffer: Buffer.allocUnsafe(length), offset: 0 }),
+    });
+  }
+
+  /** Writes the row's line into `target`, as `row` does, and returns the written bytes as a view into the target. */
+  appendRow(row: ArchiveRow, target: LineTarget): Buffer {
     this.expectState('rows', 'row');
     this.rowCount += 1;
     this.strategyIds.add(row.strategyId);
 
-    const line = encodeRowLine(row);
+    const line = writeRowLine(row, target);
     if (line.length > MAX_LINE_BYTES) {
       throw new RuntimeFailure(
         `the row of strategy ${JSON.stringify(row.strategyId)} (id ${row.id ?? 'NULL'}) is too long to export: ` +
@@ -111,28 +118,65 @@ export class ArchiveWriter {
 
 /**
  * Encodes a whole export from a stream of rows, yielding chunks of about
- * `chunkBytes` so the caller writes a few large buffers instead of one per row.
+ * `chunkBytes` so the caller writes a few large buffers instead of one per
+ * row. Lines are encoded straight into the chunk, and each chunk is a new
+ * buffer, so the caller may still be writing the previous one.
  */
 export async function* encodeArchive(
   rows: AsyncIterable<ArchiveRow>,
   writer: ArchiveWriter,
-  chunkBytes = 256 * 1024,
+  chunkBytes = 1024 * 1024,
 ): AsyncGenerator<Buffer> {
-  let pending: Buffer[] = [writer.header()];
-  let pendingBytes = pending[0]?.length ?? 0;
+  const chunks = new ChunkBuilder(chunkBytes);
+  const header = writer.header();
+  const start = chunks.reserve(header.length);
+  header.copy(start.buffer, start.offset);
 
   for await (const row of rows) {
-    const line = writer.row(row);
-    pending.push(line);
-    pendingBytes += line.length;
-
-    if (pendingBytes >= chunkBytes) {
-      yield Buffer.concat(pending, pendingBytes);
-      pending = [];
-      pendingBytes = 0;
-    }
+    writer.appendRow(row, chunks);
+    yield* chunks.takeFull();
   }
 
-  pending.push(writer.trailer());
-  yield Buffer.concat(pending);
+  const trailer = writer.trailer();
+  const { buffer, offset } = chunks.reserve(trailer.length);
+  trailer.copy(buffer, offset);
+  yield* chunks.takeFull();
+  yield chunks.takeRest();
+}
+
+/** Packs lines into buffers of about `chunkBytes`; a line longer than that gets a buffer of its own size. */
+class ChunkBuilder implements LineTarget {
+  private buffer: Buffer;
+  private used = 0;
+  private full: Buffer[] = [];
+
+  constructor(private readonly chunkBytes: number) {
+    this.buffer = Buffer.allocUnsafe(chunkBytes);
+  }
+
+  reserve(length: number): { buffer: Buffer; offset: number } {
+    if (this.used + length > this.buffer.length) {
+      if (this.used > 0) {
+        this.full.push(this.buffer.subarray(0, this.used));
+      }
+      this.buffer = Buffer.allocUnsafe(Math.max(this.chunkBytes, length));
+      this.used = 0;
+    }
+
+    const offset = this.used;
+    this.used += length;
+    return { buffer: this.buffer, offset };
+  }
+
+  /** Returns the chunks filled so far. */
+  takeFull(): Buffer[] {
+    const full = this.full;
+    this.full = [];
+    return full;
+  }
+
+  /** Returns the bytes written into the current chunk; the builder is not used after this. */
+  takeRest(): Buffer {
+    return this.buffer.subarray(0, this.used);
+  }
 }

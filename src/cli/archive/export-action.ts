@@ -83,17 +83,25 @@ export async function writeExport(store: Store, strategyIds: readonly string[], 
     tool: options.tool,
   });
 
+  // One write is in flight while the next chunk is encoded, so reading and
+  // encoding overlap with the file system instead of waiting for it.
+  let writing: Promise<void> | undefined;
   try {
     const rows = abortable(archiveRows(store, strategyIds), options.signal);
     for await (const chunk of encodeArchive(rows, writer)) {
-      await sink.write(chunk);
+      await writing;
+      writing = sink.write(chunk);
+      // The rejection is handled by the next await; this keeps Node from reporting it as unhandled meanwhile.
+      writing.catch(() => undefined);
       options.progress.update(writer.rows, writer.bytes);
       // Lets a pending SIGINT or SIGTERM run even when every step above completed synchronously.
       await nextTurn();
       options.signal.throwIfAborted();
     }
+    await writing;
     await sink.finish();
   } catch (error) {
+    await writing?.catch(() => undefined);
     await sink.discard();
     throw error;
   } finally {
