@@ -1,10 +1,10 @@
 import fc from 'fast-check';
 
 /**
- * Property and fuzz tests draw their inputs from one fixed seed, so the
- * suite gives the same result on every run and CI never fails by chance.
- * `FUZZ_SEED=<number>` replays a given seed, and `FUZZ_SEED=random` draws a
- * new one to search further; fast-check prints the seed of any failure.
+ * Property and fuzz tests draw their inputs from one fixed seed, so two
+ * runs of the same code draw the same inputs and give the same result.
+ * `FUZZ_SEED=<number>` replays a seed that fast-check printed for a failure.
+ * `FUZZ_SEED=random` draws a new seed to search further.
  */
 const DEFAULT_SEED = 424242;
 
