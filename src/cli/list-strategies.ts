@@ -1,5 +1,6 @@
 import type { Store, StrategySummary, Timestamp } from '../store/types.js';
 import { invalidUtf8Offset } from '../store/utf8.js';
+import { countTopLevelKeysQuickly } from '../vars/parser.js';
 import { millisFromMicros } from './time.js';
 
 /** The `list` command's data: one entry per strategy, nothing printed here. */
@@ -34,11 +35,24 @@ export interface ListRequest {
  * that cannot be parsed is reported in `error` and never stops the listing.
  */
 export async function listStrategies(store: Store, request: ListRequest): Promise<StrategyListing[]> {
-  const { Vars, VarsParseError } = await import('../vars/index.js');
   const summaries = await store.listSummaries();
+  const inspections = summaries.map(inspectQuickly);
+
+  // The quick count settles the texts the bot writes. Any other text goes
+  // through Vars.parse for the exact count or error, so the vars library is
+  // imported only when some text needs it.
+  if (inspections.includes(null)) {
+    const { Vars, VarsParseError } = await import('../vars/index.js');
+    inspections.forEach((inspection, index) => {
+      const text = summaries[index]?.variables;
+      if (inspection === null && text !== undefined && text !== null) {
+        inspections[index] = inspectVariables(text, Vars, VarsParseError);
+      }
+    });
+  }
 
   const listings = summaries
-    .map((summary) => describeSummary(summary, request.nowMs, (text) => inspectVariables(text, Vars, VarsParseError)))
+    .map((summary, index) => describeSummary(summary, request.nowMs, inspections[index] ?? null))
     .filter((listing) => request.includePlaceholder || !listing.placeholder);
 
   return listings.sort((a, b) => compareCodePoints(a.strategyId, b.strategyId));
@@ -46,29 +60,44 @@ export async function listStrategies(store: Store, request: ListRequest): Promis
 
 type Inspection = { keys: number | null; error: string | null };
 
-function describeSummary(summary: StrategySummary, nowMs: number, inspect: (text: string) => Inspection): StrategyListing {
-  const placeholder = summary.strategyId === PLACEHOLDER && summary.variables === PLACEHOLDER;
+const PLACEHOLDER_INSPECTION: Inspection = { keys: null, error: null };
+const NULL_INSPECTION: Inspection = { keys: null, error: 'variables is NULL' };
+
+function isPlaceholder(summary: StrategySummary): boolean {
+  return summary.strategyId === PLACEHOLDER && summary.variables === PLACEHOLDER;
+}
+
+/** Inspects a summary's text by the quick key count, or returns null when only Vars.parse can tell. */
+function inspectQuickly(summary: StrategySummary): Inspection | null {
+  if (isPlaceholder(summary)) {
+    return PLACEHOLDER_INSPECTION;
+  }
+  if (summary.variables === null) {
+    return NULL_INSPECTION;
+  }
+  // The store turns each byte that is not valid UTF-8 into a lone
+  // surrogate, which the quick count would accept inside a string.
+  if (invalidUtf8Offset(summary.variables) !== null) {
+    return null;
+  }
+
+  const keys = countTopLevelKeysQuickly(summary.variables);
+  return keys < 0 ? null : { keys, error: null };
+}
+
+function describeSummary(summary: StrategySummary, nowMs: number, inspection: Inspection | null): StrategyListing {
   const epochMicros = summary.lastUpdated?.epochMicros ?? null;
   const ageSeconds = epochMicros === null ? null : (nowMs - millisFromMicros(epochMicros)) / 1000;
-
-  let inspection: Inspection;
-  if (placeholder) {
-    inspection = { keys: null, error: null };
-  } else if (summary.variables === null) {
-    inspection = { keys: null, error: 'variables is NULL' };
-  } else {
-    inspection = inspect(summary.variables);
-  }
 
   return {
     strategyId: summary.strategyId,
     rows: summary.rowCount,
     lastUpdated: summary.lastUpdated,
     ageSeconds,
-    keys: inspection.keys,
+    keys: inspection?.keys ?? null,
     bytes: summary.variablesBytes,
-    placeholder,
-    error: inspection.error,
+    placeholder: isPlaceholder(summary),
+    error: inspection?.error ?? null,
   };
 }
 
