@@ -27,6 +27,11 @@ describe('renderTable', () => {
     expect(text).toBe('KEY   V\n中文  x\n🚀    y\n');
   });
 
+  it('counts Latin and combined letters as one column', () => {
+    const text = renderTable([{ header: 'KEY' }, { header: 'V' }], [['Élan', 'x'], ['e\u0301e', 'y']], plain);
+    expect(text).toBe('KEY   V\nÉlan  x\ne\u0301e    y\n');
+  });
+
   it('ignores colour codes when measuring', () => {
     const text = renderTable([{ header: 'TYPE' }, { header: 'V' }], [[colour.yellow('str -> date'), 'x']], colour);
     const lines = text.split('\n');

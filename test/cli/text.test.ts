@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
 
 import { formatBytes } from '../../src/cli/render/size.js';
-import { displayWidth, printable, quote, truncate } from '../../src/cli/render/text.js';
+import { displayWidth, printable, quote, segmentedWidth, truncate } from '../../src/cli/render/text.js';
 
 describe('quote', () => {
   it('uses single quotes for plain names', () => {
@@ -46,6 +46,28 @@ describe('displayWidth', () => {
 
   it('counts a combining mark as zero', () => {
     expect(displayWidth('e\u0301')).toBe(1);
+  });
+
+  it('counts Latin letters as one column each', () => {
+    expect(displayWidth('Stratégie-Élan ĀǅȀɐ ©®')).toBe(22);
+  });
+
+  it('agrees with segmenting up to U+02FF', () => {
+    const chars: string[] = [];
+    for (let code = 0x20; code <= 0x2ff; code++) {
+      if (code < 0x7f || code >= 0xa0) {
+        chars.push(String.fromCharCode(code));
+      }
+    }
+
+    // Grapheme breaks depend on neighbours, so pairs are checked as well.
+    for (const first of chars) {
+      expect(displayWidth(first)).toBe(segmentedWidth(first));
+      for (let index = 0; index < chars.length; index += 7) {
+        const pair = first + chars[index];
+        expect(displayWidth(pair)).toBe(segmentedWidth(pair));
+      }
+    }
   });
 });
 

@@ -29,21 +29,45 @@ const STYLE_ESCAPE = /\u001b\[[0-9;]*m/g;
 export function renderTable(columns: readonly Column[], rows: readonly (readonly string[])[], style: ChalkInstance): string {
   const header = columns.map((column) => style.bold(column.header));
   const lines = [header, ...rows];
+  const columnCount = columns.length;
 
-  const widths = columns.map((_, index) => Math.max(...lines.map((cells) => cellWidth(cells[index] ?? ''))));
+  // Each cell is measured once, into cellWidths[line * columnCount + column].
+  const cellWidths = new Float64Array(lines.length * columnCount);
+  const widths = new Array<number>(columnCount).fill(0);
+  lines.forEach((cells, line) => {
+    for (let column = 0; column < columnCount; column++) {
+      const width = cellWidth(cells[column] ?? '');
+      cellWidths[line * columnCount + column] = width;
+      widths[column] = Math.max(widths[column] ?? 0, width);
+    }
+  });
 
-  const rendered = lines.map((cells) => {
-    const padded = columns.map((column, index) => pad(cells[index] ?? '', widths[index] ?? 0, column.align ?? 'left'));
-    return padded.join(' '.repeat(COLUMN_GAP)).trimEnd();
+  const rendered = lines.map((cells, line) => {
+    let text = '';
+    for (let column = 0; column < columnCount; column++) {
+      const cell = cells[column] ?? '';
+      const fill = spaces((widths[column] ?? 0) - (cellWidths[line * columnCount + column] ?? 0));
+      const padded = columns[column]?.align === 'right' ? fill + cell : cell + fill;
+      text += column === 0 ? padded : GAP + padded;
+    }
+    return text.trimEnd();
   });
   return `${rendered.join('\n')}\n`;
 }
 
-function cellWidth(cell: string): number {
-  return displayWidth(cell.includes('\u001b') ? cell.replace(STYLE_ESCAPE, '') : cell);
+const GAP = ' '.repeat(COLUMN_GAP);
+
+/** Runs of spaces by length. Each is built once because a table repeats few lengths. */
+const spaceRuns: string[] = [];
+
+function spaces(count: number): string {
+  if (count <= 0) {
+    return '';
+  }
+  spaceRuns[count] ??= ' '.repeat(count);
+  return spaceRuns[count];
 }
 
-function pad(cell: string, width: number, align: 'left' | 'right'): string {
-  const fill = ' '.repeat(Math.max(width - cellWidth(cell), 0));
-  return align === 'right' ? fill + cell : cell + fill;
+function cellWidth(cell: string): number {
+  return displayWidth(cell.includes('\u001b') ? cell.replace(STYLE_ESCAPE, '') : cell);
 }

@@ -30,18 +30,25 @@ export function printable(text: string): string {
 
 const segmenter = new Intl.Segmenter('en', { granularity: 'grapheme' });
 
-const PRINTABLE_ASCII = /^[\x20-\x7e]*$/;
+// Printable ASCII, and Latin-1 Supplement to Spacing Modifier Letters
+// (U+00A0 to U+02FF): neither range contains a combining mark, a wide
+// character or an emoji, so each character there is one grapheme one column wide.
+const ONE_COLUMN_EACH = /^[\x20-\x7e\u00a0-\u02ff]*$/;
 
 /**
  * Counts the terminal columns `text` takes: 2 for East Asian wide characters
  * and emoji, 0 for combining marks, 1 otherwise.
  */
 export function displayWidth(text: string): number {
-  // Printable ASCII takes one column per character; most cells are ASCII.
-  if (PRINTABLE_ASCII.test(text)) {
+  // Most cells are ASCII or Latin text, which needs no segmenting.
+  if (ONE_COLUMN_EACH.test(text)) {
     return text.length;
   }
+  return segmentedWidth(text);
+}
 
+/** Counts the columns of `text` grapheme by grapheme, as `displayWidth` does without its shortcut. */
+export function segmentedWidth(text: string): number {
   let width = 0;
   for (const { segment } of segmenter.segment(text)) {
     width += graphemeWidth(segment);
