@@ -45,6 +45,11 @@ export function nowEpochMicros(): bigint {
  * that is not a time (including PostgreSQL's `infinity`).
  */
 export function parseTimestampText(text: string): bigint | null {
+  const common = parseCommonTimestamp(text);
+  if (common !== undefined) {
+    return common;
+  }
+
   const match = TIMESTAMP_PATTERN.exec(text.trim());
   if (match === null) {
     return null;
@@ -62,6 +67,103 @@ export function parseTimestampText(text: string): bigint | null {
     return newYorkWallToInstant(wallMicros);
   }
   return wallMicros - offsetMicros(offset);
+}
+
+/**
+ * Reads the shape the bot and the PostgreSQL adapter write,
+ * `YYYY-MM-DD HH:MM:SS[.fraction]+HH:MM` (or with a `T`), without a regular
+ * expression or a Date object, as `parseTimestampText` would read it.
+ * Returns undefined for any other shape, which the general path then reads.
+ */
+function parseCommonTimestamp(text: string): bigint | null | undefined {
+  if (
+    text.length < 25 ||
+    !areDigits(text, 0, 4) || text.charCodeAt(4) !== DASH || !areDigits(text, 5, 7) || text.charCodeAt(7) !== DASH || !areDigits(text, 8, 10) ||
+    (text.charCodeAt(10) !== SPACE && text.charCodeAt(10) !== LETTER_T) ||
+    !areDigits(text, 11, 13) || text.charCodeAt(13) !== COLON || !areDigits(text, 14, 16) || text.charCodeAt(16) !== COLON || !areDigits(text, 17, 19)
+  ) {
+    return undefined;
+  }
+
+  // The fraction: up to 9 digits, of which microseconds keep the first 6.
+  let position = 19;
+  let micros = 0;
+  if (text.charCodeAt(position) === DOT) {
+    const start = position + 1;
+    position = start;
+    while (isDigit(text.charCodeAt(position))) {
+      if (position - start < 6) {
+        micros = micros * 10 + (text.charCodeAt(position) - DIGIT_0);
+      }
+      position += 1;
+    }
+    const digits = position - start;
+    if (digits === 0 || digits > 9) {
+      return undefined;
+    }
+    micros *= 10 ** Math.max(6 - digits, 0);
+  }
+
+  const sign = text.charCodeAt(position);
+  if ((sign !== PLUS && sign !== DASH) || position + 6 !== text.length || !areDigits(text, position + 1, position + 3) || text.charCodeAt(position + 3) !== COLON || !areDigits(text, position + 4, position + 6)) {
+    return undefined;
+  }
+
+  const year = digitsValue(text, 0, 4);
+  const month = digitsValue(text, 5, 7);
+  const day = digitsValue(text, 8, 10);
+  const hour = digitsValue(text, 11, 13);
+  const minute = digitsValue(text, 14, 16);
+  const second = digitsValue(text, 17, 19);
+  // Date.UTC reads years 0 to 99 as 1900 to 1999, so those take the general path.
+  if (year < 100) {
+    return undefined;
+  }
+  if (month < 1 || month > 12 || day < 1 || day > daysInMonth(year, month) || hour > 23 || minute > 59 || second > 59) {
+    return null;
+  }
+
+  const offsetSeconds = (digitsValue(text, position + 1, position + 3) * 3600 + digitsValue(text, position + 4, position + 6) * 60) * (sign === DASH ? -1 : 1);
+  const millis = Date.UTC(year, month - 1, day, hour, minute, second) - offsetSeconds * 1000;
+  return BigInt(millis) * MICROS_PER_MILLI + BigInt(micros);
+}
+
+const DIGIT_0 = 0x30;
+const DASH = 0x2d;
+const PLUS = 0x2b;
+const DOT = 0x2e;
+const COLON = 0x3a;
+const SPACE = 0x20;
+const LETTER_T = 0x54;
+
+function isDigit(code: number): boolean {
+  return code >= DIGIT_0 && code <= DIGIT_0 + 9;
+}
+
+function areDigits(text: string, start: number, end: number): boolean {
+  for (let position = start; position < end; position++) {
+    if (!isDigit(text.charCodeAt(position))) {
+      return false;
+    }
+  }
+  return true;
+}
+
+function digitsValue(text: string, start: number, end: number): number {
+  let value = 0;
+  for (let position = start; position < end; position++) {
+    value = value * 10 + (text.charCodeAt(position) - DIGIT_0);
+  }
+  return value;
+}
+
+/** Days in a month of the proleptic Gregorian calendar, which Date uses. */
+function daysInMonth(year: number, month: number): number {
+  if (month === 2) {
+    const leap = (year % 4 === 0 && year % 100 !== 0) || year % 400 === 0;
+    return leap ? 29 : 28;
+  }
+  return month === 4 || month === 6 || month === 9 || month === 11 ? 30 : 31;
 }
 
 /**

@@ -1,3 +1,4 @@
+import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 
 import {
@@ -53,6 +54,56 @@ describe('parseTimestampText', () => {
   });
 
   it.each(['infinity', '', 'INITIAL VALUE', '2025-02-30 00:00:00', '2025-13-01', '20250102', '2025-01-02 25:00:00'])(
+    'returns null for %j',
+    (text) => {
+      expect(parseTimestampText(text)).toBeNull();
+    },
+  );
+});
+
+describe('parseTimestampText on the bot and PostgreSQL shape', () => {
+  const twoDigits = (min: number, max: number) => fc.integer({ min, max }).map((value) => String(value).padStart(2, '0'));
+  const commonShape = fc
+    .record({
+      year: fc.integer({ min: 0, max: 9999 }).map((value) => String(value).padStart(4, '0')),
+      month: twoDigits(0, 13),
+      day: twoDigits(0, 32),
+      separator: fc.constantFrom(' ', 'T'),
+      hour: twoDigits(0, 25),
+      minute: twoDigits(0, 60),
+      second: twoDigits(0, 60),
+      fraction: fc.oneof(fc.constant(''), fc.stringMatching(/^\.[0-9]{1,10}$/)),
+      sign: fc.constantFrom('+', '-'),
+      offsetHours: twoDigits(0, 99),
+      offsetMinutes: twoDigits(0, 99),
+    })
+    .map((parts) => ({
+      text: `${parts.year}-${parts.month}-${parts.day}${parts.separator}${parts.hour}:${parts.minute}:${parts.second}${parts.fraction}${parts.sign}${parts.offsetHours}:${parts.offsetMinutes}`,
+      // A space before the offset takes the general path to the same instant.
+      generalText: `${parts.year}-${parts.month}-${parts.day}${parts.separator}${parts.hour}:${parts.minute}:${parts.second}${parts.fraction} ${parts.sign}${parts.offsetHours}:${parts.offsetMinutes}`,
+    }));
+
+  it('agrees with the general path', () => {
+    fc.assert(
+      fc.property(commonShape, ({ text, generalText }) => {
+        expect(parseTimestampText(text)).toBe(parseTimestampText(generalText));
+      }),
+      { numRuns: 20_000, seed: 20_251_204 },
+    );
+  });
+
+  it.each([
+    ['2024-02-29 12:00:00.000001+14:00', 1_709_157_600_000_001n],
+    ['2025-01-02 03:04:05.123456789-05:00', 1_735_805_045_123_456n],
+    ['2025-01-02 03:04:05.5+00:00', 1_735_787_045_500_000n],
+    ['0100-01-01 00:00:00+00:00', -59_011_459_200_000_000n],
+    ['0099-12-31 23:59:59+00:00', -59_011_459_201_000_000n],
+    ['9999-12-31 23:59:59.999999+00:00', 253_402_300_799_999_999n],
+  ])('reads %s', (text, expected) => {
+    expect(parseTimestampText(text)).toBe(expected);
+  });
+
+  it.each(['2025-02-29 00:00:00+00:00', '2100-02-29 00:00:00+00:00', '2025-04-31 00:00:00-05:00', '2025-01-02 24:00:00+00:00', '2025-01-02 03:04:05.1234567890+00:00', '2025-01-02 03:04:05.+00:00'])(
     'returns null for %j',
     (text) => {
       expect(parseTimestampText(text)).toBeNull();
