@@ -34,8 +34,8 @@ export async function valueWarnings(key: string, value: VarValue): Promise<strin
  * `str -> date` for a string it converts, and for a list or dict the
  * strings inside that it converts, e.g. `dict (2 str -> date)`.
  */
-export async function loadedTypeLabel(key: string, value: VarValue): Promise<string> {
-  const { Vars, dateConversions, loadedType } = await import('../vars/index.js');
+export async function loadedTypeLabel(value: VarValue): Promise<string> {
+  const { loadedType } = await import('../vars/index.js');
   const loaded = loadedType(value);
 
   if (value.type === 'str') {
@@ -45,22 +45,42 @@ export async function loadedTypeLabel(key: string, value: VarValue): Promise<str
     return loaded;
   }
 
-  const vars = Vars.empty();
-  vars.set(key, value);
   const counts = new Map<string, number>();
-  for (const conversion of dateConversions(vars, 'current')) {
-    counts.set(conversion.becomes, (counts.get(conversion.becomes) ?? 0) + 1);
-  }
-
+  countConversions(value, loadedType, counts);
   const inside = [...counts].map(([becomes, count]) => `${count} str -> ${becomes}`);
   return inside.length === 0 ? loaded : `${loaded} (${inside.join(', ')})`;
+}
+
+/**
+ * Counts, in document order of first appearance, what the bot's object_hook
+ * turns the strings inside `value` into: the string values of dicts at any
+ * depth, but not list items or keys, as `dateConversions` does. This walk
+ * builds no path per string, which a state of a million values would pay for.
+ */
+function countConversions(value: VarValue, loadedType: (value: VarValue) => string, counts: Map<string, number>): void {
+  if (value.type === 'dict') {
+    for (const item of value.entries.values()) {
+      if (item.type === 'str') {
+        const loaded = loadedType(item);
+        if (loaded === 'date' || loaded === 'datetime') {
+          counts.set(loaded, (counts.get(loaded) ?? 0) + 1);
+        }
+      } else {
+        countConversions(item, loadedType, counts);
+      }
+    }
+  } else if (value.type === 'list') {
+    for (const item of value.items) {
+      countConversions(item, loadedType, counts);
+    }
+  }
 }
 
 /** `loadedTypeLabel` of every variable, by key. */
 export async function loadedTypeLabels(vars: Vars): Promise<Map<string, string>> {
   const labels = new Map<string, string>();
   for (const [key, value] of vars.entries()) {
-    labels.set(key, await loadedTypeLabel(key, value));
+    labels.set(key, await loadedTypeLabel(value));
   }
   return labels;
 }

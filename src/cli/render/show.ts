@@ -4,7 +4,8 @@ import type { BackupRow, StrategyRows } from '../../store/types.js';
 import type { Vars } from '../../vars/index.js';
 import { formatNewYork } from '../time.js';
 import { COLUMN_GAP, renderTable } from './table.js';
-import { displayWidth, printable, quote, truncate } from './text.js';
+import { truncatedDisplayValue } from './show-value.js';
+import { displayWidth, printable, quote } from './text.js';
 import { displayValue } from './value.js';
 
 /** The `show` table of one strategy's variables, and the note on duplicate rows. */
@@ -23,16 +24,16 @@ export interface VariablesTableOptions {
 }
 
 export function renderVariablesTable(vars: Vars, options: VariablesTableOptions): string {
-  const rows = [...vars.entries()].map(([key, value]) => [printable(key), options.types.get(key) ?? value.type, displayValue(value)]);
+  const variables = [...vars.entries()].map(([key, value]) => ({ key: printable(key), type: options.types.get(key) ?? value.type, value }));
 
-  const keyWidth = Math.max(displayWidth('KEY'), ...rows.map((row) => displayWidth(row[0] ?? '')));
-  const typeWidth = Math.max(displayWidth('TYPE'), ...rows.map((row) => displayWidth(row[1] ?? '')));
+  const keyWidth = Math.max(displayWidth('KEY'), ...variables.map((variable) => displayWidth(variable.key)));
+  const typeWidth = Math.max(displayWidth('TYPE'), ...variables.map((variable) => displayWidth(variable.type)));
   const valueWidth = Math.max(MIN_VALUE_WIDTH, options.width - keyWidth - typeWidth - 2 * COLUMN_GAP);
 
-  const cells = rows.map(([key = '', type = '', value = '']) => [
+  const cells = variables.map(({ key, type, value }) => [
     key,
     type.includes('->') ? options.style.yellow(type) : type,
-    options.full ? value : truncate(value, valueWidth),
+    options.full ? displayValue(value) : truncatedDisplayValue(value, valueWidth),
   ]);
 
   return renderTable([{ header: 'KEY' }, { header: 'TYPE' }, { header: 'VALUE' }], cells, options.style);
