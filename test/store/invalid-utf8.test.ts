@@ -82,6 +82,29 @@ describe('SQLite variables that are not valid UTF-8', () => {
     expect(await storedHex(db.url, 'BadUtf8Text')).toBe(BAD_HEX);
   });
 
+  it.each([
+    ['an overlong NUL', '7B2261223A2022C080227D'],
+    ['a truncated sequence', '7B2261223A2022E282227D'],
+    ['a code point above U+10FFFF', '7B2261223A2022F4908080227D'],
+    ['a five-byte sequence', '7B2261223A2022F888808080227D'],
+    ['a lone continuation byte', '7B2261223A202280227D'],
+    ['an encoded surrogate', '7B2261223A2022EDA080227D'],
+    ['a valid U+FFFD', '7B2261223A2022EFBFBD227D'],
+    ['a valid U+FFFD beside an FF byte', '7B2261223A2022EFBFBDFF227D'],
+  ])('lists the exact bytes of %s', async (_name, hex) => {
+    await db.exec(`INSERT INTO vars_backup VALUES ('x', '2026-12-04 11:00:00-05:00', CAST(X'${hex}' AS TEXT), 'Bytes')`);
+
+    const store = await openStore({ url: db.url, table: 'vars_backup', lockTimeoutMs: 1000 });
+    try {
+      const summaries = await store.listSummaries();
+      const variables = summaries.find((summary) => summary.strategyId === 'Bytes')?.variables ?? '';
+      expect(encodeEscaped(variables).toString('hex').toUpperCase()).toBe(hex);
+      expect(summaries.find((summary) => summary.strategyId === 'GoodText')?.variables).toBe('{"b": 1}');
+    } finally {
+      await store.close();
+    }
+  });
+
   it('prints the exact bytes with show --raw', async () => {
     const result = await runVarsctl(['--db', db.url, 'show', 'BadUtf8Text', '--raw']);
     expect(result.exitCode).toBe(0);

@@ -91,6 +91,13 @@ export class SqliteStore implements Store {
     return this.run('list strategies', () => {
       this.requireTable();
 
+      // better-sqlite3 12 builds each string with V8's UTF-8 decoder, which
+      // turns every invalid sequence into U+FFFD. So a text without U+FFFD
+      // was valid UTF-8 and is used as is, and only a text with U+FFFD is
+      // read again as bytes. A UTF-16 file keeps reading every text as bytes.
+      // NOTE: those bytes are UTF-16 there, which list reports as invalid UTF-8.
+      const readsTextAsString = this.db.pragma('encoding', { simple: true }) === 'UTF-8';
+
       // The row each strategy's loader picks: `ORDER BY last_updated DESC`, so
       // SQLite's own text comparison, numbers below text, NULL last.
       const rows = this.db
@@ -102,23 +109,39 @@ export class SqliteStore implements Store {
              FROM ${this.quotedTable}
              WHERE strategy_id IS NOT NULL
            )
-           SELECT ranked.strategy_id, ranked.row_count, backup.last_updated,
+           SELECT ranked.strategy_id, ranked.row_count, ranked.row_key, backup.last_updated,
                   length(CAST(backup.variables AS BLOB)) AS variables_bytes,
-                  ${textAsBytes('backup.variables', 'variables')}
+                  ${readsTextAsString ? 'backup.variables AS variables' : textAsBytes('backup.variables', 'variables')}
            FROM ranked JOIN ${this.quotedTable} AS backup ON backup.rowid = ranked.row_key
            WHERE ranked.position = 1
            ORDER BY ranked.strategy_id`,
         )
-        .all() as (SqliteRow & { row_count: bigint; variables_bytes: bigint | null })[];
+        .all() as (SqliteRow & { row_count: bigint; row_key: bigint; variables_bytes: bigint | null })[];
 
       return rows.map((row) => ({
         strategyId: String(row.strategy_id),
         rowCount: Number(row.row_count),
         lastUpdated: toTimestamp(row.last_updated),
         variablesBytes: row.variables_bytes === null ? null : Number(row.variables_bytes),
-        variables: toBackupRow(row).variables,
+        variables: this.summaryVariables(row, readsTextAsString),
       }));
     });
+  }
+
+  /** Returns a summary's variables, read again as bytes when better-sqlite3 may have replaced some. */
+  private summaryVariables(row: SqliteRow & { row_key: bigint }, readsTextAsString: boolean): string | null {
+    if (readsTextAsString && typeof row.variables === 'string') {
+      return row.variables.includes('\ufffd') ? toBackupRow(this.readVariablesBytes(row.row_key)).variables : row.variables;
+    }
+    return toBackupRow(row).variables;
+  }
+
+  /** Reads the variables of the row with this rowid as bytes, as `SELECT_ROW_COLUMNS` does. */
+  private readVariablesBytes(rowKey: bigint): SqliteRow {
+    const row = this.db
+      .prepare(`SELECT ${textAsBytes('variables', 'variables')} FROM ${this.quotedTable} WHERE rowid = ?`)
+      .get(rowKey) as { variables: unknown };
+    return { id: null, last_updated: null, variables: row.variables, strategy_id: null };
   }
 
   async listStrategyIds(): Promise<string[]> {
