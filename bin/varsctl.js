@@ -2,6 +2,7 @@
 // The `--` matters: Node 20 reads `--env-file` anywhere on its command line,
 // even after the script name, and would take varsctl's own --env-file option
 // for itself. After `--`, every argument belongs to varsctl.
-import { main } from '../dist/cli/main.js';
+// dist/bundle/ is the CLI bundled by `npm run build` (scripts/bundle.js).
+import { main } from '../dist/bundle/main.js';
 
 main(process.argv);

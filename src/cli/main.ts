@@ -46,6 +46,12 @@ export function buildProgram(): Command {
 
 /** The only place that ends the process: everything else sets or throws. */
 export async function main(argv: readonly string[]): Promise<void> {
+  // commander writes help and errors without a callback, so a reader that
+  // closes the pipe early (`varsctl --help | head -1`) makes stdout emit an
+  // 'error' event, which would crash the process without a listener. The
+  // data commands learn of failed writes through their write callbacks.
+  process.stdout.on('error', () => undefined);
+
   const program = buildProgram();
   let verbose = argv.includes('--verbose') || argv.includes('-v');
 
