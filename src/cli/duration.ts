@@ -1,43 +1,92 @@
 import { UsageError } from '../errors.js';
 
+/**
+ * The one grammar of duration options (--live-window, --wait-backup,
+ * --older-than): one or more parts, each a decimal number and a unit, such
+ * as `30s`, `5m`, `1.5h`, `2d`, `250ms`, `2w` or `1d12h`. Units are case
+ * insensitive, and spaces may separate a number from its unit and one part
+ * from the next. A number without a unit is seconds where the option
+ * allows it.
+ */
+
+const MILLIS_PER_SECOND = 1_000;
+
 const UNIT_MILLIS: Readonly<Record<string, number>> = {
+  ms: 1,
   s: 1_000,
+  sec: 1_000,
   m: 60_000,
+  min: 60_000,
   h: 3_600_000,
   d: 86_400_000,
   w: 604_800_000,
 };
 
-const DURATION = /^(?:\d+[smhdw])+$/;
-const PART = /(\d+)([smhdw])/g;
+// Longer names first: PART is not anchored, so with `m` first it would read
+// `5ms` as 5 minutes followed by a stray `s`.
+const UNIT = '(ms|sec|min|s|m|h|d|w)';
+const NUMBER = '(\\d+(?:\\.\\d+)?)';
+const DURATION = new RegExp(`^(?:${NUMBER}\\s*${UNIT}\\s*)+$`);
+const PART = new RegExp(`${NUMBER}\\s*${UNIT}`, 'g');
+const UNITLESS = new RegExp(`^${NUMBER}$`);
+
+const UNITS_HINT = 'units: ms, s (or sec), m (or min), h, d, w';
+
+export interface DurationRules {
+  /** A number without a unit: seconds, or rejected where reading it wrongly would delete data. Default seconds. */
+  readonly unitless?: 'seconds' | 'rejected';
+  /** Whether a duration of zero is accepted, where it turns a check off. Default accepted. */
+  readonly zero?: 'accepted' | 'rejected';
+}
 
 /**
- * Parses an age such as `30d`, `12h`, `90m`, `45s`, `2w` or `1d12h` into
- * milliseconds: whole numbers, each with a unit (s, m for minutes, h, d, w).
- * A bare number is rejected because `30` could mean seconds or days.
- * Throws UsageError naming the option.
+ * Parses a duration option into whole milliseconds, rounded to the nearest.
+ * Throws UsageError naming the option and the value, with an example.
  */
-export function parseAge(text: string, optionName: string): number {
+export function parseDuration(text: string, optionName: string, rules: DurationRules = {}): number {
   const compact = text.trim().toLowerCase();
-  const invalid = (detail: string) =>
-    new UsageError(`${optionName} must be ${detail}, got "${text}"`, {
-      hint: `units: s, m (minutes), h, d, w; for example ${optionName} 30d or ${optionName} 1d12h`,
-    });
+  const example = exampleFor(rules);
+
+  const unitless = UNITLESS.exec(compact);
+  if (unitless !== null) {
+    if (rules.unitless === 'rejected') {
+      throw new UsageError(`${optionName} needs a unit, got "${text}"`, {
+        hint: `${compact} could mean seconds or days; for example ${optionName} ${compact}d (${UNITS_HINT})`,
+      });
+    }
+    return checked(Math.round(Number(unitless[1]) * MILLIS_PER_SECOND), text, optionName, rules);
+  }
 
   if (!DURATION.test(compact)) {
-    throw invalid('a whole number with a unit');
+    const seconds = rules.unitless === 'rejected' ? '' : '; a number without a unit is seconds';
+    throw new UsageError(`${optionName} must be a duration such as 30s, 5m, 2h or 1d, got "${text}"`, {
+      hint: `${UNITS_HINT}, combined as in 1d12h${seconds}; for example ${optionName} ${example}`,
+    });
   }
 
   let millis = 0;
   for (const [, amount, unit] of compact.matchAll(PART)) {
     millis += Number(amount) * (UNIT_MILLIS[unit ?? ''] ?? Number.NaN);
   }
+  return checked(Math.round(millis), text, optionName, rules);
+}
 
+function checked(millis: number, text: string, optionName: string, rules: DurationRules): number {
+  // Number.MAX_SAFE_INTEGER milliseconds are about 285,000 years.
   if (!Number.isSafeInteger(millis)) {
-    throw invalid('a duration shorter than a few thousand years');
+    throw new UsageError(`${optionName} must be shorter than 285,000 years, got "${text}"`, {
+      hint: `for example ${optionName} ${exampleFor(rules)}`,
+    });
   }
-  if (millis === 0) {
-    throw invalid('longer than zero');
+  if (millis === 0 && rules.zero === 'rejected') {
+    throw new UsageError(`${optionName} must be longer than zero, got "${text}"`, {
+      hint: `for example ${optionName} ${exampleFor(rules)}`,
+    });
   }
   return millis;
+}
+
+/** Returns an example value for hints: in days for an option that needs a unit (purge's --older-than). */
+function exampleFor(rules: DurationRules): string {
+  return rules.unitless === 'rejected' ? '30d' : '10m';
 }

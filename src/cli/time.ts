@@ -1,8 +1,6 @@
-import { UsageError } from '../errors.js';
-
 /**
  * Display of `last_updated` for people: New York wall time (the bot's own
- * zone), ages such as "3 min ago", and durations given on the command line.
+ * zone), and ages such as "3 min ago".
  */
 
 const NEW_YORK = 'America/New_York';
@@ -139,34 +137,6 @@ export function formatSpan(seconds: number): string {
     }
   }
   return `${Math.floor(seconds)} s`;
-}
-
-const DURATION_UNITS: Readonly<Record<string, number>> = {
-  ms: 1,
-  s: 1_000,
-  sec: 1_000,
-  m: 60_000,
-  min: 60_000,
-  h: 3_600_000,
-  d: 86_400_000,
-};
-
-/**
- * Parses a duration option such as `90s`, `5m`, `1.5h`, `2d` or `250ms` into
- * milliseconds. A bare number is seconds. Throws UsageError naming the option.
- */
-export function parseDuration(text: string, optionName: string): number {
-  const match = /^(\d+(?:\.\d+)?)\s*([a-z]*)$/i.exec(text.trim());
-  const unit = match?.[2]?.toLowerCase() || 's';
-  const scale = DURATION_UNITS[unit];
-
-  if (match === null || scale === undefined) {
-    throw new UsageError(`${optionName} must be a duration such as 30s, 5m, 2h or 1d, got "${text}"`, {
-      hint: `units: ms, s, m (or min), h, d; a bare number is seconds, e.g. ${optionName} 10m`,
-    });
-  }
-
-  return Math.round(Number(match[1]) * scale);
 }
 
 function floorDiv(dividend: bigint, divisor: bigint): bigint {

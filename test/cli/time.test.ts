@@ -1,7 +1,6 @@
 import { describe, expect, it } from 'vitest';
 
-import { isVarsctlError } from '../../src/errors.js';
-import { formatAge, formatIsoUtc, formatNewYork, formatSpan, millisFromMicros, parseDuration } from '../../src/cli/time.js';
+import { formatAge, formatIsoUtc, formatNewYork, formatSpan, millisFromMicros } from '../../src/cli/time.js';
 
 function micros(iso: string, extraMicros = 0): bigint {
   return BigInt(Date.parse(iso)) * 1000n + BigInt(extraMicros);
@@ -110,36 +109,5 @@ describe('formatSpan', () => {
     expect(formatSpan(300)).toBe('5 min');
     expect(formatSpan(90)).toBe('1 min');
     expect(formatSpan(0.2)).toBe('0 s');
-  });
-});
-
-describe('parseDuration', () => {
-  const cases: [string, number][] = [
-    ['30', 30_000],
-    ['30s', 30_000],
-    ['5m', 300_000],
-    ['5min', 300_000],
-    ['1.5h', 5_400_000],
-    ['2d', 172_800_000],
-    ['250ms', 250],
-    [' 10 M ', 600_000],
-    ['0', 0],
-  ];
-
-  it.each(cases)('reads %j as %i ms', (text, expected) => {
-    expect(parseDuration(text, '--live-window')).toBe(expected);
-  });
-
-  it.each(['', 'soon', '-5m', '5 weeks', '1e3'])('rejects %j with exit 2', (text) => {
-    let caught: unknown;
-    try {
-      parseDuration(text, '--live-window');
-    } catch (error) {
-      caught = error;
-    }
-
-    expect(isVarsctlError(caught) && caught.exitCode).toBe(2);
-    expect((caught as Error).message).toContain('--live-window');
-    expect((caught as Error).message).toContain(`"${text}"`);
   });
 });

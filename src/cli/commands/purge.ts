@@ -67,13 +67,15 @@ export function registerPurge(program: Command): Command {
 }
 
 async function purgeAction(context: Context, strategies: string[], options: PurgeCommandOptions, tool: string): Promise<void> {
-  const { parseAge } = await import('../duration.js');
-  const { parseDuration } = await import('../time.js');
+  const { parseDuration } = await import('../duration.js');
   const { purgeStrategies } = await import('../archive/purge-action.js');
+
+  // A purge must not read "30" as 30 seconds, or 0 as everything.
+  const ageRules = { unitless: 'rejected', zero: 'rejected' } as const;
 
   await purgeStrategies(context, {
     strategyIds: [...new Set(strategies)],
-    olderThanMs: options.olderThan === undefined ? undefined : parseAge(options.olderThan, '--older-than'),
+    olderThanMs: options.olderThan === undefined ? undefined : parseDuration(options.olderThan, '--older-than', ageRules),
     placeholder: Boolean(options.placeholder),
     dryRun: Boolean(options.dryRun),
     yes: Boolean(options.yes),

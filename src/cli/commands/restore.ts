@@ -70,7 +70,7 @@ async function restoreAction(
   options: RestoreCommandOptions,
   tableExplicit: boolean,
 ): Promise<void> {
-  const { parseDuration } = await import('../time.js');
+  const { parseDuration } = await import('../duration.js');
   const { restoreStrategies } = await import('../archive/restore-action.js');
 
   await restoreStrategies(context, {

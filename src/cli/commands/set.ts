@@ -78,7 +78,7 @@ export function registerSet(program: Command): Command {
 }
 
 async function setAction(context: Context, strategyId: string, key: string, value: string | undefined, options: SetOptions): Promise<void> {
-  const { parseDuration } = await import('../time.js');
+  const { parseDuration } = await import('../duration.js');
   const { buildChange } = await import('../set-input.js');
   const { setVariable } = await import('../set-variable.js');
   const { describeSetOutcome, renderSetJson } = await import('../render/set.js');
@@ -127,7 +127,7 @@ async function setAction(context: Context, strategyId: string, key: string, valu
 /** Reads the --wait-backup timeout in milliseconds, which is null without the option. */
 async function waitTimeout(options: SetOptions): Promise<number | null> {
   const { UsageError } = await import('../../errors.js');
-  const { parseDuration } = await import('../time.js');
+  const { parseDuration } = await import('../duration.js');
 
   if (options.waitBackup === undefined) {
     return null;
