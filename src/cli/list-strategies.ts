@@ -123,6 +123,22 @@ function inspectVariables(
 
 /** Code point order, the order of UTF-8 bytes, independent of locale. */
 function compareCodePoints(a: string, b: string): number {
+  const length = Math.min(a.length, b.length);
+
+  for (let index = 0; index < length; index++) {
+    const left = a.charCodeAt(index);
+    const right = b.charCodeAt(index);
+    if (left !== right) {
+      // Code units below the surrogates are code points. Past them, UTF-16
+      // order differs from code point order, because in UTF-16 U+FFFF sorts
+      // after U+10000.
+      return left < 0xd800 && right < 0xd800 ? left - right : compareCodePointArrays(a, b);
+    }
+  }
+  return a.length - b.length;
+}
+
+function compareCodePointArrays(a: string, b: string): number {
   const left = Array.from(a);
   const right = Array.from(b);
 
