@@ -1,5 +1,5 @@
 import { serializeValue, type VarValue } from '../../vars/index.js';
-import { displayWidth, printable, truncate } from './text.js';
+import { displayWidth, printable, segmentGraphemes, truncate } from './text.js';
 import { displayValue } from './value.js';
 
 /**
@@ -121,8 +121,6 @@ function appendString(prefix: DisplayPrefix, text: string): void {
   prefix.complete = false;
 }
 
-const segmenter = new Intl.Segmenter('en', { granularity: 'grapheme' });
-
 /**
  * Returns `truncate` of a text that starts with `prefix`, or null when the
  * prefix does not decide it. The grapheme rules place a boundary by the text
@@ -133,7 +131,7 @@ function truncatePrefix(prefix: string, maxWidth: number): string | null {
   let keptLength = 0;
   let width = 0;
 
-  for (const { segment, index } of segmenter.segment(prefix)) {
+  for (const { segment, index } of segmentGraphemes(prefix)) {
     const end = index + segment.length;
     if (end >= prefix.length) {
       // The last grapheme may go on past the prefix.

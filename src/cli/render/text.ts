@@ -28,7 +28,17 @@ export function printable(text: string): string {
   return text.replace(CONTROL, (char) => SHORT_ESCAPES[char] ?? `\\u${char.charCodeAt(0).toString(16).padStart(4, '0')}`);
 }
 
-const segmenter = new Intl.Segmenter('en', { granularity: 'grapheme' });
+let segmenter: Intl.Segmenter | undefined;
+
+/**
+ * Splits text into graphemes. The segmenter is made on first use, because
+ * making the first one loads ICU's break rules and takes several
+ * milliseconds, which commands that measure no text should not pay.
+ */
+export function segmentGraphemes(text: string): Intl.Segments {
+  segmenter ??= new Intl.Segmenter('en', { granularity: 'grapheme' });
+  return segmenter.segment(text);
+}
 
 // Printable ASCII, and Latin-1 Supplement to Spacing Modifier Letters
 // (U+00A0 to U+02FF): neither range contains a combining mark, a wide
@@ -50,7 +60,7 @@ export function displayWidth(text: string): number {
 /** Counts the columns of `text` grapheme by grapheme, as `displayWidth` does without its shortcut. */
 export function segmentedWidth(text: string): number {
   let width = 0;
-  for (const { segment } of segmenter.segment(text)) {
+  for (const { segment } of segmentGraphemes(text)) {
     width += graphemeWidth(segment);
   }
   return width;
@@ -67,7 +77,7 @@ export function truncate(text: string, maxWidth: number): string {
   let keptLength = 0;
   let width = 0;
 
-  for (const { segment, index } of segmenter.segment(text)) {
+  for (const { segment, index } of segmentGraphemes(text)) {
     width += graphemeWidth(segment);
     if (width > maxWidth) {
       return `${text.slice(0, keptLength)}…`;
