@@ -2,7 +2,6 @@ import { CorruptDataError } from '../errors.js';
 import { invalidUtf8Offset } from '../store/utf8.js';
 import type { BackupRow, Store, StrategyRows } from '../store/types.js';
 import type { Vars } from '../vars/index.js';
-import { PLACEHOLDER } from './list-strategies.js';
 import { quote } from './render/text.js';
 import { findStrategy } from './strategy.js';
 
@@ -62,7 +61,7 @@ export async function parseStrategyRows(strategy: StrategyRows): Promise<ParsedS
     }
     const hint = isDepthLimit(error.reason)
       ? `the text is nested beyond varsctl's limit, although the bot may still load it; see it whole with varsctl show ${quote(strategyId)} --raw`
-      : corruptHint(strategyId, text);
+      : await corruptHint(strategyId, text);
     throw new CorruptDataError(
       `the variables of strategy ${quote(strategyId)} cannot be parsed: ${error.reason} ` +
         `at line ${error.line}, column ${error.column}: ${error.excerpt}`,
@@ -79,7 +78,10 @@ function pickLoadedRow(strategy: StrategyRows): LoadedStrategy {
   return { strategy, loaded };
 }
 
-function corruptHint(strategyId: string, text: string): string {
+async function corruptHint(strategyId: string, text: string): Promise<string> {
+  // Imported on this error path only, because list-strategies.js loads the
+  // parser, which `show --raw` does not need.
+  const { PLACEHOLDER } = await import('./list-strategies.js');
   if (strategyId === PLACEHOLDER && text === PLACEHOLDER) {
     return 'this is the placeholder row Lumibot writes when it creates the table; it holds no variables';
   }

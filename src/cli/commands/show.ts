@@ -74,7 +74,7 @@ async function showAction(context: Context, strategyId: string, key: string | un
 
 async function showRaw(context: Context, strategyId: string): Promise<void> {
   const { CorruptDataError } = await import('../../errors.js');
-  const { describeDuplicateRows } = await import('../render/show.js');
+  const { describeDuplicateRows } = await import('../render/show-rows.js');
   const { quote } = await import('../render/text.js');
   const { loadStrategy } = await import('../show-strategy.js');
 
@@ -87,16 +87,18 @@ async function showRaw(context: Context, strategyId: string): Promise<void> {
     });
   }
 
-  const newline = process.stdout.isTTY && !loaded.variables.endsWith('\n') ? '\n' : '';
   // The stored bytes themselves, also when they are not valid UTF-8.
   const { encodeEscaped } = await import('../../store/utf8.js');
-  await context.output.data(Buffer.concat([encodeEscaped(loaded.variables), Buffer.from(newline)]));
+  await context.output.data(encodeEscaped(loaded.variables));
+  if (process.stdout.isTTY && !loaded.variables.endsWith('\n')) {
+    await context.output.data('\n');
+  }
 }
 
 async function showKey(context: Context, strategyId: string, key: string): Promise<void> {
   const { NotFoundError } = await import('../../errors.js');
   const { serializeValue, toStandardJson } = await import('../../vars/index.js');
-  const { describeDuplicateRows } = await import('../render/show.js');
+  const { describeDuplicateRows } = await import('../render/show-rows.js');
   const { quote } = await import('../render/text.js');
   const { parseStrategy } = await import('../show-strategy.js');
   const { suggestNames } = await import('../strategy.js');
@@ -121,7 +123,8 @@ async function showKey(context: Context, strategyId: string, key: string): Promi
 
 async function showTable(context: Context, strategyId: string, full: boolean): Promise<void> {
   const { toStandardJson } = await import('../../vars/index.js');
-  const { describeDuplicateRows, renderVariablesTable } = await import('../render/show.js');
+  const { describeDuplicateRows } = await import('../render/show-rows.js');
+  const { renderVariablesTable } = await import('../render/show.js');
   const { quote } = await import('../render/text.js');
   const { parseStrategy } = await import('../show-strategy.js');
 

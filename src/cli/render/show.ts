@@ -1,14 +1,12 @@
 import type { ChalkInstance } from 'chalk';
 
-import type { BackupRow, StrategyRows } from '../../store/types.js';
 import type { Vars } from '../../vars/index.js';
-import { formatNewYork } from '../time.js';
 import { COLUMN_GAP, renderTable } from './table.js';
 import { truncatedDisplayValue } from './show-value.js';
-import { displayWidth, printable, quote } from './text.js';
+import { displayWidth, printable } from './text.js';
 import { displayValue } from './value.js';
 
-/** The `show` table of one strategy's variables, and the note on duplicate rows. */
+/** The `show` table of one strategy's variables. */
 
 /** Narrowest the value column gets, however long the keys are. */
 const MIN_VALUE_WIDTH = 16;
@@ -37,42 +35,4 @@ export function renderVariablesTable(vars: Vars, options: VariablesTableOptions)
   ]);
 
   return renderTable([{ header: 'KEY' }, { header: 'TYPE' }, { header: 'VALUE' }], cells, options.style);
-}
-
-/**
- * Lines for stderr when a strategy has more than one row: every row, with
- * the one the bot loads marked. Empty for a single row.
- */
-export function describeDuplicateRows(strategy: StrategyRows): string[] {
-  if (strategy.rows.length < 2) {
-    return [];
-  }
-
-  const lines = [
-    `note: strategy ${quote(strategy.strategyId)} has ${strategy.rows.length} rows; ` +
-      'the bot loads the one marked with * (ORDER BY last_updated DESC LIMIT 1):',
-  ];
-  strategy.rows.forEach((row, index) => {
-    const marker = index === strategy.loadedIndex ? '*' : ' ';
-    lines.push(`  ${marker} id ${printable(row.id ?? 'NULL')}  last_updated ${describeLastUpdated(row)}  ${describeSize(row)}`);
-  });
-  lines.push('  the bot writes the same variables into every row at its next backup');
-  return lines;
-}
-
-function describeLastUpdated(row: BackupRow): string {
-  if (row.lastUpdated === null) {
-    return 'NULL';
-  }
-  if (row.lastUpdated.epochMicros === null) {
-    return printable(row.lastUpdated.text);
-  }
-  return `${formatNewYork(row.lastUpdated.epochMicros)} (${printable(row.lastUpdated.text)})`;
-}
-
-function describeSize(row: BackupRow): string {
-  if (row.variables === null) {
-    return 'variables NULL';
-  }
-  return `${Buffer.byteLength(row.variables, 'utf8')} bytes`;
 }
