@@ -89,19 +89,26 @@ export class PostgresStore implements Store {
       const info = await this.requireTable(client);
 
       // The row each strategy's loader picks: ORDER BY last_updated DESC, by
-      // instant, with NULL first as PostgreSQL sorts it under DESC.
+      // instant, with NULL first as PostgreSQL sorts it under DESC. The
+      // window sorts only names, times and ctids, and the chosen rows' texts
+      // are then fetched by ctid. Sorting whole texts spilled to disk beyond
+      // work_mem (4 MB by default) and took about 4 times as long for 10,000
+      // strategies of 2 KB (EXPLAIN ANALYZE, PostgreSQL 15).
+      // NOTE: among rows with equal last_updated the sort picks any one, as
+      // the bot's loader does.
       const result = await client.query<PostgresRow & { row_count: string; variables_bytes: number | null }>(
-        `SELECT strategy_id, row_count, ${lastUpdatedText(info)} AS last_updated,
-                octet_length(variables) AS variables_bytes, variables
+        `SELECT ranked.strategy_id, ranked.row_count, ${lastUpdatedText(info, 'backup.last_updated')} AS last_updated,
+                octet_length(backup.variables::text) AS variables_bytes, backup.variables::text AS variables
          FROM (
-           SELECT strategy_id::text AS strategy_id, last_updated, variables::text AS variables,
+           SELECT ctid AS row_ctid, strategy_id::text AS strategy_id,
                   count(*) OVER (PARTITION BY strategy_id) AS row_count,
                   row_number() OVER (PARTITION BY strategy_id ORDER BY last_updated DESC) AS position
            FROM ${this.quotedTable}
            WHERE strategy_id IS NOT NULL
          ) AS ranked
-         WHERE position = 1
-         ORDER BY strategy_id`,
+         JOIN ${this.quotedTable} AS backup ON backup.ctid = ranked.row_ctid
+         WHERE ranked.position = 1
+         ORDER BY ranked.strategy_id`,
       );
 
       return result.rows.map((row) => ({
