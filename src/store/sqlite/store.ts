@@ -161,19 +161,29 @@ export class SqliteStore implements Store {
       this.requireTable();
 
       // The subquery is the bot's own loader query, so ties and mixed types
-      // resolve exactly as the bot resolves them.
+      // resolve exactly as the bot resolves them. Only the rowids are sorted,
+      // and the rows are read one by one after that, in the same transaction
+      // so that no write comes in between. Sorting whole rows copied every
+      // variables text through SQLite's sorter, which made reading a 10 MB
+      // state about ten times slower.
       // NOTE: this needs rowid, so a WITHOUT ROWID table cannot be read; the
       // bot's own table always has one.
-      const rows = this.db
-        .prepare(
-          `SELECT ${SELECT_ROW_COLUMNS},
-                  rowid = (SELECT rowid FROM ${this.quotedTable} WHERE strategy_id = @strategy
-                           ORDER BY last_updated DESC LIMIT 1) AS loaded
-           FROM ${this.quotedTable}
-           WHERE strategy_id = @strategy
-           ORDER BY last_updated DESC`,
-        )
-        .all({ strategy: strategyId }) as (SqliteRow & { loaded: bigint })[];
+      const readRows = this.db.transaction(() => {
+        const order = this.db
+          .prepare(
+            `SELECT rowid AS row_key,
+                    rowid = (SELECT rowid FROM ${this.quotedTable} WHERE strategy_id = @strategy
+                             ORDER BY last_updated DESC LIMIT 1) AS loaded
+             FROM ${this.quotedTable}
+             WHERE strategy_id = @strategy
+             ORDER BY last_updated DESC`,
+          )
+          .all({ strategy: strategyId }) as { row_key: bigint; loaded: bigint }[];
+
+        const readRow = this.db.prepare(`SELECT ${SELECT_ROW_COLUMNS} FROM ${this.quotedTable} WHERE rowid = ?`);
+        return order.map(({ row_key, loaded }) => ({ ...(readRow.get(row_key) as SqliteRow), loaded }));
+      });
+      const rows = readRows();
 
       if (rows.length === 0) {
         return null;
