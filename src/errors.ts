@@ -12,6 +12,9 @@ export const ExitCode = {
   notFound: 3,
   conflict: 4,
   corrupt: 5,
+  // The shell's code for a process ended by a signal: 128 + the signal number.
+  interruptedBySigint: 130,
+  interruptedBySigterm: 143,
 } as const;
 
 export type ExitCodeValue = (typeof ExitCode)[keyof typeof ExitCode];
@@ -56,6 +59,18 @@ export class ConflictError extends VarsctlError {
 /** A stored text that cannot be parsed, or a damaged export file (exit 5). */
 export class CorruptDataError extends VarsctlError {
   readonly exitCode = ExitCode.corrupt;
+}
+
+/** A command stopped by SIGINT (Ctrl-C, exit 130) or SIGTERM (exit 143). */
+export class InterruptedError extends VarsctlError {
+  readonly exitCode: ExitCodeValue;
+  readonly signal: 'SIGINT' | 'SIGTERM';
+
+  constructor(message: string, signal: 'SIGINT' | 'SIGTERM', options: VarsctlErrorOptions = {}) {
+    super(message, options);
+    this.signal = signal;
+    this.exitCode = signal === 'SIGINT' ? ExitCode.interruptedBySigint : ExitCode.interruptedBySigterm;
+  }
 }
 
 export function isVarsctlError(error: unknown): error is VarsctlError {

@@ -1,8 +1,10 @@
 import type { Command } from 'commander';
 
-import { UsageError } from '../errors.js';
+import { InterruptedError, UsageError } from '../errors.js';
 import type { Store } from '../store/types.js';
+import { untilAborted, watchCommand, type InterruptState } from './interrupt.js';
 import type { Output } from './output.js';
+import { withDefaultSignalsInCalls } from './sqlite-signals.js';
 
 /** Options every command accepts, before or after the command name. */
 export interface GlobalOptions {
@@ -31,37 +33,124 @@ export interface Context {
    * bot's SQLAlchemy does; every other command requires the file to exist.
    */
   store(request?: StoreRequest): Promise<Store>;
+  /** Replaces the state that the message of a SIGINT or SIGTERM reports (see interrupt.ts). */
+  setInterruptState(state: InterruptState): void;
 }
+
+// What an interrupt leaves when the command says nothing more precise.
+// NOTE: restore and purge print their summary after their write committed.
+// An interrupt while that output waits for a slow stdout reports that
+// nothing was written or deleted, although it was.
+const INTERRUPT_STATES: Readonly<Record<string, InterruptState>> = {
+  list: { consequence: 'nothing was changed' },
+  show: { consequence: 'nothing was changed' },
+  restore: { consequence: 'nothing was written' },
+  purge: { consequence: 'nothing was deleted' },
+  demo: { consequence: 'the demo database is complete or was not created' },
+};
+
+// How long an interrupted command may take to settle after its connection
+// is closed, so that a result already on its way is reported.
+const SETTLE_AFTER_INTERRUPT_MS = 250;
+
+// How long an interrupted process may stay alive after the command has
+// stopped, which is time enough to print the message.
+const EXIT_AFTER_INTERRUPT_MS = 1000;
 
 /**
  * Runs one command's action with a context, and closes the database
  * connection whatever happens. Database drivers and the output styles are
  * imported only here, on first use, so `--help` and `--version` start fast.
+ *
+ * A SIGINT or SIGTERM that no narrower watch takes stops waiting for the
+ * action: the connection is closed (PostgreSQL rolls back an open
+ * transaction), and an InterruptedError with `interruptState` (or the state
+ * the action set last) is thrown.
  */
-export async function runCommand(command: Command, action: (context: Context) => Promise<void>): Promise<void> {
-  const options = command.optsWithGlobals<GlobalOptions>();
-  // Imported here, like the drivers, so that `--help` does not load chalk.
-  const { createOutput } = await import('./output.js');
-  const output = createOutput(options);
+export async function runCommand(
+  command: Command,
+  action: (context: Context) => Promise<void>,
+  interruptState: InterruptState = INTERRUPT_STATES[command.name()] ?? { consequence: 'nothing was changed' },
+): Promise<void> {
+  const interrupts = watchCommand(command.name(), interruptState);
   let opened: Promise<Store> | undefined;
 
-  const context: Context = {
-    options,
-    output,
-    interactive: Boolean(process.stdin.isTTY && process.stderr.isTTY),
-    store(request = {}) {
-      opened ??= openConfiguredStore(options, output, request);
-      return opened;
-    },
-  };
-
   try {
-    await action(context);
+    const options = command.optsWithGlobals<GlobalOptions>();
+    // Imported here, like the drivers, so that `--help` does not load chalk.
+    const { createOutput } = await import('./output.js');
+    const output = createOutput(options);
+
+    const context: Context = {
+      options,
+      output,
+      interactive: Boolean(process.stdin.isTTY && process.stderr.isTTY),
+      store(request = {}) {
+        opened ??= openConfiguredStore(options, output, request);
+        return opened;
+      },
+      setInterruptState: (state) => interrupts.setState(state),
+    };
+
+    interrupts.signal.throwIfAborted();
+    const running = action(context);
+    try {
+      await untilAborted(running, interrupts.signal);
+    } catch (error) {
+      if (!interrupts.signal.aborted) {
+        throw error;
+      }
+      await stopInterrupted(running, opened);
+      throw interrupts.error();
+    }
+  } catch (error) {
+    if (error instanceof InterruptedError) {
+      exitSoon(error);
+    }
+    throw error;
   } finally {
+    // From here a signal has its default action: closing takes little time.
+    interrupts.dispose();
     if (opened !== undefined) {
       await opened.then((store) => store.close(), () => undefined);
     }
   }
+}
+
+/**
+ * Ends the process shortly after an interrupted command stopped, if nothing
+ * else has ended it by then. A step that stopped can leave a query waiting
+ * on the server, such as an export's cursor, which runs on a connection of
+ * its own and waits for a table lock. That connection would keep the
+ * process alive until the server answers.
+ */
+function exitSoon(error: InterruptedError): void {
+  process.exitCode = error.exitCode;
+  setTimeout(() => process.exit(), EXIT_AFTER_INTERRUPT_MS).unref();
+}
+
+/**
+ * Closes the connection under an interrupted action, which makes its
+ * pending queries fail, then gives the action a short time to settle. Input
+ * from stdin (a prompt, `set KEY -`) is closed too, so that the process can
+ * exit while the action still waits for it.
+ */
+async function stopInterrupted(running: Promise<void>, opened: Promise<Store> | undefined): Promise<void> {
+  const { setTimeout: sleep } = await import('node:timers/promises');
+
+  const settled = running.then(
+    () => undefined,
+    () => undefined,
+  );
+  if (opened !== undefined) {
+    await opened.then((store) => store.close(), () => undefined);
+  }
+  await Promise.race([settled, sleep(SETTLE_AFTER_INTERRUPT_MS)]);
+
+  if (process.stdin.isTTY && process.stdin.isRaw) {
+    process.stdin.setRawMode(false);
+  }
+  process.stdin.destroy();
 }
 
 export function lockTimeoutMs(options: GlobalOptions): number {
@@ -83,13 +172,14 @@ async function openConfiguredStore(options: GlobalOptions, output: Output, reque
     output.warn(warning);
   }
 
-  const store = await openStore({
+  const opened = await openStore({
     url: resolved.url,
     table: options.table,
     lockTimeoutMs: lockTimeoutMs(options),
     createSqliteFile: request.createSqliteFile === true,
     onWarning: (message) => output.warn(message),
   });
+  const store = opened.dialect === 'sqlite' ? withDefaultSignalsInCalls(opened) : opened;
 
   try {
     await warnAboutTable(store, output);

@@ -14,6 +14,7 @@ Exit codes:
   3  strategy, key or table not found
   4  conflict: the row changed concurrently, or the strategy looks live (use --force)
   5  corrupt data: a stored text that cannot be parsed, or a damaged export file
+  130, 143  interrupted by SIGINT (Ctrl-C) or SIGTERM; stderr says what was left
 
 The database URL comes from --db, else $DB_CONNECTION_STR (then the deprecated
 $ACCOUNT_HISTORY_DB_CONNECTION_STR), after loading .env from the current directory.

@@ -240,7 +240,7 @@ describe.each(DIALECTS)('export on %s', (dialect) => {
     running.child.kill('SIGINT');
     const result = await running.result;
 
-    expect(result.exitCode).toBe(1);
+    expect(result.exitCode).toBe(130);
     expect(result.stderr).toMatch(/^error: export interrupted by SIGINT: no file was written$/m);
     expect(existsSync(file)).toBe(false);
     expect(readdirSync(folder)).toEqual([]);
@@ -256,7 +256,7 @@ describe.each(DIALECTS)('export on %s', (dialect) => {
     running.child.kill('SIGTERM');
     const result = await running.result;
 
-    expect(result.exitCode).toBe(1);
+    expect(result.exitCode).toBe(143);
     expect(result.stderr).toMatch(/export interrupted by SIGTERM/);
     expect(readdirSync(folder)).toEqual([]);
   });

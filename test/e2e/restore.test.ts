@@ -463,7 +463,7 @@ describe.each(DIALECTS)('restore on %s', (dialect) => {
     running.child.kill('SIGINT');
     const result = await running.result;
 
-    expect(result.exitCode).toBe(1);
+    expect(result.exitCode).toBe(130);
     expect(result.stderr).toMatch(/^error: restore interrupted by SIGINT: the transaction was rolled back, so nothing was written$/m);
     expect(await tableRows(db)).toEqual(before);
   });

@@ -42,7 +42,10 @@ export function registerExport(program: Command): Command {
     .option('--force', 'replace the file if it already exists')
     .addHelpText('after', HELP)
     .action(async (strategies: string[], options: ExportCommandOptions, command: Command) => {
-      await runCommand(command, (context) => exportAction(context, strategies, options, toolName(command)));
+      // Until the export opens its file, an interrupt leaves nothing anywhere;
+      // from then on the export's own watch reports and removes the file.
+      const interrupted = { consequence: options.output === '-' ? 'nothing was written to stdout' : 'no file was written' };
+      await runCommand(command, (context) => exportAction(context, strategies, options, toolName(command)), interrupted);
     });
 }
 
@@ -59,6 +62,7 @@ async function exportAction(context: Context, strategies: string[], options: Exp
     force: Boolean(options.force),
     tool,
   });
+  context.setInterruptState({ consequence: `the export to ${result.destination} is complete` });
 
   if (context.options.json) {
     await context.output.data(

@@ -28,8 +28,9 @@ when the bot's state changed. So a strategy whose last backup is within the
 live window needs --force, and --wait-backup waits for the bot's next backup
 and reports whether the value survived it (exit 0), was overwritten (exit 4)
 or no backup came in time (exit 1; the bot backs up only when its variables
-change). Put --wait-backup after VALUE, because it takes the word after it
-as its timeout.
+change). Ctrl-C or SIGTERM during the wait ends it with exit 130 or 143
+and leaves the value written. Put --wait-backup after VALUE, because it
+takes the word after it as its timeout.
 
 Examples:
   varsctl set MomentumBot qty 10
@@ -73,7 +74,7 @@ export function registerSet(program: Command): Command {
     .option('--wait-backup [timeout]', `after writing, wait for the bot's next backup and check the value survived (default ${DEFAULT_WAIT_TIMEOUT})`)
     .addHelpText('after', DETAILS)
     .action(async (strategyId: string, key: string, value: string | undefined, options: SetOptions, command: Command) => {
-      await runCommand(command, (context) => setAction(context, strategyId, key, value, options));
+      await runCommand(command, (context) => setAction(context, strategyId, key, value, options), { consequence: 'nothing was written' });
     });
 }
 
@@ -81,7 +82,7 @@ async function setAction(context: Context, strategyId: string, key: string, valu
   const { parseDuration } = await import('../duration.js');
   const { buildChange } = await import('../set-input.js');
   const { setVariable } = await import('../set-variable.js');
-  const { describeSetOutcome, renderSetJson } = await import('../render/set.js');
+  const { backupTime, describeSetOutcome, renderSetJson } = await import('../render/set.js');
 
   const liveWindowMs = parseDuration(options.liveWindow, '--live-window');
   const waitMs = await waitTimeout(options);
@@ -97,6 +98,11 @@ async function setAction(context: Context, strategyId: string, key: string, valu
     () => readStdin(context),
   );
 
+  // Until the write returns, an interrupt closes the connection, which rolls
+  // the write back, and reports the initial state: nothing was written.
+  // NOTE: a signal that lands while PostgreSQL runs the write's COMMIT closes
+  // the connection before the reply arrives, so the message then says nothing
+  // was written although the server may have committed the write.
   const store = await context.store();
   const outcome = await setVariable(store, {
     strategyId,
@@ -107,13 +113,23 @@ async function setAction(context: Context, strategyId: string, key: string, valu
     dryRun: Boolean(options.dryRun),
     nowMs: Date.now(),
   });
+  const written = outcome.status === 'written' ? describeWrite(outcome, backupTime(outcome.lastUpdated)) : 'nothing was written';
+  context.setInterruptState({ consequence: written });
 
   for (const warning of outcome.warnings) {
     context.output.warn(warning);
   }
   context.output.info(describeSetOutcome(outcome));
 
-  const waited = waitMs !== null && outcome.status === 'written' ? await waitForBackup(context, outcome, waitMs) : null;
+  let waited: WaitOutcome | null = null;
+  if (waitMs !== null && outcome.status === 'written') {
+    context.setInterruptState({
+      during: "while waiting for the bot's next backup",
+      consequence: `${written}, whether the bot kept it is unknown`,
+    });
+    waited = await waitForBackup(context, outcome, waitMs);
+    context.setInterruptState({ consequence: written });
+  }
 
   if (context.options.json) {
     await context.output.data(renderSetJson(outcome, waited));
@@ -161,6 +177,11 @@ async function waitForBackup(context: Context, outcome: SetOutcome, timeoutMs: n
     context.output.info(describeSurvival(outcome, waited));
   }
   return waited;
+}
+
+/** Describes the state after a write, for an interrupt message: `the value was written at 2026-12-04 14:41:06 EST`. */
+function describeWrite(outcome: SetOutcome, time: string): string {
+  return outcome.action === 'delete' ? `the key was deleted${time}` : `the value was written${time}`;
 }
 
 async function readStdin(context: Context): Promise<string> {
