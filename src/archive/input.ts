@@ -1,4 +1,4 @@
-import { createReadStream, promises as fs } from 'node:fs';
+import { promises as fs } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { pipeline } from 'node:stream/promises';
@@ -59,15 +59,35 @@ export async function spoolInput(name: string, stream: NodeJS.ReadableStream, si
   return { name, open: () => readChunks(file, name), remove };
 }
 
+/**
+ * Reads a file in chunks of READ_CHUNK_BYTES into one buffer that is reused:
+ * each chunk is valid only until the next one is requested, so a consumer
+ * copies whatever it keeps. Reusing the buffer keeps a large file from
+ * leaving a trail of dead 1 MiB buffers for the garbage collector.
+ */
 async function* readChunks(filePath: string, name = filePath): AsyncGenerator<Uint8Array> {
-  const stream = createReadStream(filePath, { highWaterMark: READ_CHUNK_BYTES });
+  let handle: fs.FileHandle;
   try {
-    for await (const chunk of stream) {
-      yield chunk as Buffer;
-    }
+    handle = await fs.open(filePath, 'r');
   } catch (error) {
     throw fileFailure(`reading the export file ${name} failed`, error);
+  }
+
+  const buffer = Buffer.allocUnsafe(READ_CHUNK_BYTES);
+  try {
+    for (;;) {
+      let bytesRead: number;
+      try {
+        ({ bytesRead } = await handle.read(buffer, 0, buffer.length, null));
+      } catch (error) {
+        throw fileFailure(`reading the export file ${name} failed`, error);
+      }
+      if (bytesRead === 0) {
+        return;
+      }
+      yield buffer.subarray(0, bytesRead);
+    }
   } finally {
-    stream.destroy();
+    await handle.close().catch(() => undefined);
   }
 }

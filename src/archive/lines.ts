@@ -9,8 +9,9 @@ export interface RawLine {
 
 /**
  * Splits a byte stream into lines at `\n`, with memory bounded by the
- * longest line. Calls `tooLong` for the first line over `maxLineBytes` and
- * throws what it returns.
+ * longest line. A yielded line may be a view into a chunk, valid only
+ * until the next line is requested. Calls `tooLong` for the first line over
+ * `maxLineBytes` and throws what it returns.
  */
 export async function* splitLines(
   chunks: AsyncIterable<Uint8Array>,
@@ -36,7 +37,8 @@ export async function* splitLines(
 
       if (newline === -1) {
         if (part.length > 0) {
-          pieces.push(part);
+          // A copy, because the source may reuse the chunk's memory for the next one.
+          pieces.push(Buffer.from(part));
           pieceBytes += part.length;
         }
         break;

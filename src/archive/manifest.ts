@@ -36,6 +36,8 @@ export interface ArchiveManifest {
   readonly trailer: ArchiveTrailer;
   /** False only with accept-edits, when the file changed after the export. */
   readonly checksumMatches: boolean;
+  /** SHA-256 of the verified bytes before the trailer, for reading the file again (`verifiedSha256`). */
+  readonly sha256: string;
   readonly rows: number;
   /** In the order of their first row in the file. */
   readonly strategies: ReadonlyMap<string, ArchiveStrategy>;
@@ -71,7 +73,7 @@ export async function verifyArchive(input: ArchiveInput, options: { acceptEdits:
     if (header === undefined) {
       throw new Error('readArchive ended before its header');
     }
-    return { header, trailer: entry.trailer, checksumMatches: entry.checksumMatches, rows, strategies, editedRows };
+    return { header, trailer: entry.trailer, checksumMatches: entry.checksumMatches, sha256: entry.sha256, rows, strategies, editedRows };
   }
 
   throw new Error('readArchive ended without its end entry');

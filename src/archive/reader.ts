@@ -18,6 +18,7 @@ import {
 } from './format.js';
 import { jsonLine } from './json-line.js';
 import { splitLines, type RawLine } from './lines.js';
+import { readUneditedRow } from './unedited-row.js';
 
 export interface ReadArchiveOptions {
   /** The file as messages name it: its path, or "standard input". */
@@ -28,12 +29,20 @@ export interface ReadArchiveOptions {
    * any change to the file is rejected.
    */
   readonly acceptEdits: boolean;
+  /**
+   * The SHA-256 of the file's bytes before its trailer, from an earlier
+   * read that checked every row. The rows are then not checked again, and
+   * a file whose bytes differ from that read throws before the `end` entry.
+   */
+  readonly verifiedSha256?: string;
 }
 
 export type ArchiveEntry =
   | { readonly kind: 'header'; readonly header: ArchiveHeader }
+  /** `edited` is always false when `verifiedSha256` is given, because the rows are not checked again. */
   | { readonly kind: 'row'; readonly line: number; readonly row: ArchiveRow; readonly edited: boolean }
-  | { readonly kind: 'end'; readonly trailer: ArchiveTrailer; readonly checksumMatches: boolean };
+  /** `sha256` is the digest of the bytes read, for a later read's `verifiedSha256`. */
+  | { readonly kind: 'end'; readonly trailer: ArchiveTrailer; readonly checksumMatches: boolean; readonly sha256: string };
 
 const REEXPORT_HINT = 'export the strategies again, or use another copy of the file';
 
@@ -69,6 +78,17 @@ export async function* readArchive(chunks: AsyncIterable<Uint8Array>, options: R
       throw damaged(`line ${line.number} ends without a line break, so the file was cut short`);
     }
 
+    if (header !== undefined && options.verifiedSha256 === undefined) {
+      const unedited = readUneditedRow(line.bytes);
+      if (unedited !== undefined) {
+        hashLine(hash, line);
+        rowCount += 1;
+        strategyIds.add(unedited.strategyId);
+        yield { kind: 'row', line: line.number, row: unedited, edited: false };
+        continue;
+      }
+    }
+
     const record = parseRecord(line, header === undefined, options.name, damaged);
 
     if (header === undefined) {
@@ -90,7 +110,7 @@ export async function* readArchive(chunks: AsyncIterable<Uint8Array>, options: R
     }
 
     const row = readRow(record, line.number, damaged);
-    const edited = rowDigest(row) !== record['row_sha256'];
+    const edited = options.verifiedSha256 === undefined && rowDigest(row) !== record['row_sha256'];
     hashLine(hash, line);
 
     if (edited) {
@@ -121,12 +141,16 @@ export async function* readArchive(chunks: AsyncIterable<Uint8Array>, options: R
     throw damaged(`the trailer counts ${trailer.strategies} strategies but the file contains ${strategyIds.size}`);
   }
 
-  const checksumMatches = hash.digest('hex') === trailer.sha256;
+  const sha256 = hash.digest('hex');
+  const checksumMatches = sha256 === trailer.sha256;
   if (!checksumMatches && !options.acceptEdits) {
     throw damaged('its SHA-256 checksum does not match the trailer, so the file was changed after the export', EDITED_HINT);
   }
+  if (options.verifiedSha256 !== undefined && sha256 !== options.verifiedSha256) {
+    throw damaged('it changed while the restore was running, after it was verified', 'restore the file again once nothing writes to it');
+  }
 
-  yield { kind: 'end', trailer, checksumMatches };
+  yield { kind: 'end', trailer, checksumMatches, sha256 };
 }
 
 const EDITED_HINT =

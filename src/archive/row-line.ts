@@ -40,20 +40,8 @@ export function encodeRowLine(row: ArchiveRow): Buffer {
  * which gives the same bytes as UTF-8 for ASCII and is cheaper.
  */
 export function writeRowLine(row: ArchiveRow, target: LineTarget): Buffer {
-  const lastUpdated =
-    row.lastUpdated === null
-      ? null
-      : {
-          text: row.lastUpdated.text,
-          dialect: row.lastUpdated.dialect,
-          epoch_micros: row.lastUpdated.epochMicros?.toString() ?? null,
-        };
-  const strategyIdJson = JSON.stringify(row.strategyId);
-  const idJson = JSON.stringify(row.id);
-  const lastUpdatedJson = JSON.stringify(lastUpdated);
   const variablesJson = JSON.stringify(row.variables);
-
-  const head = escapeInvisible(`{"strategy_id":${strategyIdJson},"id":${idJson},"last_updated":${lastUpdatedJson},"variables":`);
+  const head = rowLineHead(row);
   const headBytes = Buffer.byteLength(head, 'utf8');
   const variablesAscii = isPlainAscii(variablesJson);
   const variablesText = variablesAscii ? variablesJson : escapeInvisible(variablesJson);
@@ -76,9 +64,23 @@ export function writeRowLine(row: ArchiveRow, target: LineTarget): Buffer {
 
   offset += buffer.write(`,"row_sha256":"${digest}"}\n`, offset, TAIL_BYTES, 'latin1');
   if (offset !== start + length) {
-    throw new Error(`row line of strategy ${strategyIdJson} took ${offset - start} bytes, expected ${length}`);
+    throw new Error(`row line of strategy ${JSON.stringify(row.strategyId)} took ${offset - start} bytes, expected ${length}`);
   }
   return buffer.subarray(start, offset);
+}
+
+/** Spells a row line up to its variables, escaped as `jsonLine` escapes it: `{"strategy_id":...,"variables":`. */
+export function rowLineHead(row: ArchiveRow): string {
+  const lastUpdated =
+    row.lastUpdated === null
+      ? null
+      : {
+          text: row.lastUpdated.text,
+          dialect: row.lastUpdated.dialect,
+          epoch_micros: row.lastUpdated.epochMicros?.toString() ?? null,
+        };
+  const head = `{"strategy_id":${JSON.stringify(row.strategyId)},"id":${JSON.stringify(row.id)},"last_updated":${JSON.stringify(lastUpdated)},"variables":`;
+  return escapeInvisible(head);
 }
 
 /** True when every character is ASCII and none is DEL, the one ASCII character `jsonLine` escapes. */

@@ -88,7 +88,7 @@ async function restoreFrom(context: Context, input: ArchiveInput, options: Resto
     });
   }
 
-  const rows = await writeRows(context, store, input, strategyIds, options.acceptEdits, signal);
+  const rows = await writeRows(context, store, input, manifest, strategyIds, options.acceptEdits, signal);
   await reportRestore(context, store, plan, rows);
 }
 
@@ -197,6 +197,7 @@ async function writeRows(
   context: Context,
   store: Store,
   input: ArchiveInput,
+  manifest: ArchiveManifest,
   strategyIds: readonly string[],
   acceptEdits: boolean,
   signal: AbortSignal,
@@ -206,7 +207,7 @@ async function writeRows(
   let bytes = 0;
 
   async function* counted(): AsyncGenerator<RestoreRow> {
-    for await (const row of rowsToRestore(input, new Set(strategyIds), acceptEdits)) {
+    for await (const row of rowsToRestore(input, manifest, new Set(strategyIds), acceptEdits)) {
       rows += 1;
       bytes += row.variables?.length ?? 0;
       progress.update(rows, bytes);

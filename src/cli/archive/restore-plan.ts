@@ -140,7 +140,7 @@ export async function walkPlan(
     pendingText = 0;
   };
 
-  for await (const entry of readArchive(input.open(), { name: input.name, acceptEdits: options.acceptEdits })) {
+  for await (const entry of readArchive(input.open(), { name: input.name, acceptEdits: options.acceptEdits, verifiedSha256: manifest.sha256 })) {
     if (entry.kind !== 'row') {
       continue;
     }
@@ -159,9 +159,13 @@ export async function walkPlan(
   await flush();
 }
 
-/** Yields the rows of the selected strategies, read and verified again while the store writes them. */
-export async function* rowsToRestore(input: ArchiveInput, selected: ReadonlySet<string>, acceptEdits: boolean): AsyncGenerator<ArchiveRow> {
-  for await (const entry of readArchive(input.open(), { name: input.name, acceptEdits })) {
+/**
+ * Yields the rows of the selected strategies, read again while the store
+ * writes them. The rows are not checked one by one again: the file's bytes
+ * must match the verified ones, or the read throws before it ends.
+ */
+export async function* rowsToRestore(input: ArchiveInput, manifest: ArchiveManifest, selected: ReadonlySet<string>, acceptEdits: boolean): AsyncGenerator<ArchiveRow> {
+  for await (const entry of readArchive(input.open(), { name: input.name, acceptEdits, verifiedSha256: manifest.sha256 })) {
     if (entry.kind === 'row' && selected.has(entry.row.strategyId)) {
       yield entry.row;
     }
