@@ -34,9 +34,6 @@ export interface SqliteStoreOptions {
 
 const ROW_COLUMNS = 'id, last_updated, variables, strategy_id';
 
-// Rows written per INSERT statement inside a restore's transaction.
-const RESTORE_BATCH_ROWS = 200;
-
 /** The backup table in an SQLite file, through better-sqlite3. */
 export class SqliteStore implements Store {
   readonly dialect = 'sqlite' as const;
@@ -285,16 +282,20 @@ export class SqliteStore implements Store {
         this.deleteRows(strategyIds);
       });
 
+      // One prepared statement, run once per row: a row is written as soon
+      // as it is read, so memory and the time to notice an interrupt do not
+      // grow with the size of a batch. CAST(? AS TEXT) stores escaped bytes
+      // (see utf8.ts) as the original TEXT bytes.
+      const insert = this.run('prepare the insert', () =>
+        this.db.prepare(
+          `INSERT INTO ${this.quotedTable} (${ROW_COLUMNS}) VALUES (CAST(? AS TEXT), CAST(? AS TEXT), CAST(? AS TEXT), CAST(? AS TEXT))`,
+        ),
+      );
       let inserted = 0;
-      let batch: RestoreRow[] = [];
       for await (const row of rows) {
-        batch.push(row);
-        if (batch.length >= RESTORE_BATCH_ROWS) {
-          inserted += this.run('insert rows', () => this.insertBatch(batch));
-          batch = [];
-        }
+        const values = [row.id, restoreTextForSqlite(row), row.variables, row.strategyId].map(toSqliteText);
+        inserted += this.run('insert rows', () => insert.run(...values).changes);
       }
-      inserted += this.run('insert rows', () => this.insertBatch(batch));
       options.signal?.throwIfAborted();
 
       this.run('commit the restore', () => this.db.exec('COMMIT'));
@@ -369,17 +370,6 @@ export class SqliteStore implements Store {
   private deleteRows(strategyIds: readonly string[]): number {
     const statement = this.db.prepare(`DELETE FROM ${this.quotedTable} WHERE strategy_id IN (SELECT value FROM json_each(?))`);
     return statement.run(JSON.stringify(strategyIds)).changes;
-  }
-
-  private insertBatch(rows: readonly RestoreRow[]): number {
-    if (rows.length === 0) {
-      return 0;
-    }
-
-    // CAST(? AS TEXT) stores escaped bytes (see utf8.ts) as the original TEXT bytes.
-    const placeholders = rows.map(() => '(CAST(? AS TEXT), CAST(? AS TEXT), CAST(? AS TEXT), CAST(? AS TEXT))').join(', ');
-    const values = rows.flatMap((row) => [row.id, restoreTextForSqlite(row), row.variables, row.strategyId].map(toSqliteText));
-    return this.db.prepare(`INSERT INTO ${this.quotedTable} (${ROW_COLUMNS}) VALUES ${placeholders}`).run(...values).changes;
   }
 
   /** Runs a database step and turns driver errors into varsctl errors. */
