@@ -2,7 +2,15 @@
 // The `--` matters: Node 20 reads `--env-file` anywhere on its command line,
 // even after the script name, and would take varsctl's own --env-file option
 // for itself. After `--`, every argument belongs to varsctl.
-// dist/bundle/ is the CLI bundled by `npm run build` (scripts/bundle.js).
-import { main } from '../dist/bundle/main.js';
 
-main(process.argv);
+// --verbose prints stack traces. Source maps point their lines at src/
+// instead of the bundle, but Node reads a module's map only when source maps
+// are on as the module loads, so they are turned on before the import. The
+// check matches `--verbose` and `-v` as whole words, not inside `-qv`.
+if (process.argv.includes('--verbose') || process.argv.includes('-v')) {
+  process.setSourceMapsEnabled(true);
+}
+
+// dist/bundle/ is the CLI bundled by `npm run build` (scripts/bundle.js).
+const { main } = await import('../dist/bundle/main.js');
+await main(process.argv);
