@@ -116,18 +116,28 @@ export class ArchiveWriter {
   }
 }
 
+export interface EncodeArchiveOptions {
+  /** Size of the yielded chunks in bytes. A longer line gets a chunk of its own. */
+  readonly chunkBytes?: number;
+  /**
+   * Reuse the memory of a yielded chunk. The caller must then be done with
+   * each chunk (its write completed) before it requests the chunk after the
+   * one that follows it. Without reuse, every chunk is a new buffer.
+   */
+  readonly reuseChunks?: boolean;
+}
+
 /**
  * Encodes a whole export from a stream of rows, yielding chunks of about
- * `chunkBytes` so the caller writes a few large buffers instead of one per
- * row. Lines are encoded straight into the chunk, and each chunk is a new
- * buffer, so the caller may still be writing the previous one.
+ * `chunkBytes` (1 MiB by default) so the caller writes a few large buffers
+ * instead of one per row. Lines are encoded straight into the chunk.
  */
 export async function* encodeArchive(
   rows: AsyncIterable<ArchiveRow>,
   writer: ArchiveWriter,
-  chunkBytes = 1024 * 1024,
+  options: EncodeArchiveOptions = {},
 ): AsyncGenerator<Buffer> {
-  const chunks = new ChunkBuilder(chunkBytes);
+  const chunks = new ChunkBuilder(options.chunkBytes ?? 1024 * 1024, options.reuseChunks ?? false);
   const header = writer.header();
   const start = chunks.reserve(header.length);
   header.copy(start.buffer, start.offset);
@@ -144,14 +154,26 @@ export async function* encodeArchive(
   yield chunks.takeRest();
 }
 
-/** Packs lines into buffers of about `chunkBytes`; a line longer than that gets a buffer of its own size. */
+/**
+ * Packs lines into buffers of `chunkBytes`. A line longer than that gets a
+ * buffer of its own size. With `reuse`, a buffer of `chunkBytes` is filled
+ * again once a later chunk has been taken, because by then the caller is
+ * done with it (see `EncodeArchiveOptions.reuseChunks`). This keeps a large
+ * export from leaving a trail of dead 1 MiB buffers, which the garbage
+ * collector frees late, after they have survived a few collections.
+ */
 class ChunkBuilder implements LineTarget {
   private buffer: Buffer;
   private used = 0;
   private full: Buffer[] = [];
+  private readonly spare: Buffer[] = [];
+  private lastTaken: Buffer | undefined;
 
-  constructor(private readonly chunkBytes: number) {
-    this.buffer = Buffer.allocUnsafe(chunkBytes);
+  constructor(
+    private readonly chunkBytes: number,
+    private readonly reuse: boolean,
+  ) {
+    this.buffer = Buffer.allocUnsafeSlow(chunkBytes);
   }
 
   reserve(length: number): { buffer: Buffer; offset: number } {
@@ -159,7 +181,7 @@ class ChunkBuilder implements LineTarget {
       if (this.used > 0) {
         this.full.push(this.buffer.subarray(0, this.used));
       }
-      this.buffer = Buffer.allocUnsafe(Math.max(this.chunkBytes, length));
+      this.buffer = (length <= this.chunkBytes ? this.spare.pop() : undefined) ?? Buffer.allocUnsafeSlow(Math.max(this.chunkBytes, length));
       this.used = 0;
     }
 
@@ -172,11 +194,23 @@ class ChunkBuilder implements LineTarget {
   takeFull(): Buffer[] {
     const full = this.full;
     this.full = [];
+    for (const chunk of full) {
+      this.taken(chunk);
+    }
     return full;
   }
 
   /** Returns the bytes written into the current chunk; the builder is not used after this. */
   takeRest(): Buffer {
     return this.buffer.subarray(0, this.used);
+  }
+
+  private taken(chunk: Buffer): void {
+    const previous = this.lastTaken;
+    this.lastTaken = chunk;
+    // allocUnsafeSlow gives each chunk an ArrayBuffer of its own, so a reusable chunk is one whose ArrayBuffer is chunkBytes long.
+    if (this.reuse && previous !== undefined && previous.buffer.byteLength === this.chunkBytes) {
+      this.spare.push(Buffer.from(previous.buffer, previous.byteOffset, this.chunkBytes));
+    }
   }
 }

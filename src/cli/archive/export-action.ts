@@ -88,7 +88,8 @@ export async function writeExport(store: Store, strategyIds: readonly string[], 
   let writing: Promise<void> | undefined;
   try {
     const rows = abortable(archiveRows(store, strategyIds), options.signal);
-    for await (const chunk of encodeArchive(rows, writer)) {
+    // Reusing chunks is safe because each write completes before the chunk after the next one is requested.
+    for await (const chunk of encodeArchive(rows, writer, { reuseChunks: true })) {
       await writing;
       writing = sink.write(chunk);
       // The rejection is handled by the next await; this keeps Node from reporting it as unhandled meanwhile.
