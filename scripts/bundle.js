@@ -26,6 +26,26 @@ const BUNDLED = new Set(['commander', 'chalk']);
 const manifest = JSON.parse(readFileSync(path.join(root, 'package.json'), 'utf8'));
 const external = Object.keys(manifest.dependencies).filter((name) => !BUNDLED.has(name));
 
+// commander loads node:child_process when it is loaded, only to spawn the
+// executable subcommands that varsctl does not have. That took about 2 ms of
+// CPU per start on Node.js 20 (2-core AMD EPYC), against some 42 ms for
+// `node -e 0`. Inside the bundle, commander gets a proxy that loads the
+// module on the first property read instead.
+const deferCommanderChildProcess = {
+  name: 'defer-commander-child-process',
+  setup(esbuild) {
+    esbuild.onResolve({ filter: /^node:child_process$/ }, (args) =>
+      args.importer.includes(`${path.sep}node_modules${path.sep}commander${path.sep}`)
+        ? { path: 'node:child_process', namespace: 'deferred' }
+        : undefined,
+    );
+    esbuild.onLoad({ filter: /.*/, namespace: 'deferred' }, () => ({
+      contents: "module.exports = new Proxy({}, { get: (_, name) => require('node:child_process')[name] });",
+      loader: 'js',
+    }));
+  },
+};
+
 const result = await build({
   absWorkingDir: root,
   entryPoints: ['src/cli/main.ts'],
@@ -41,6 +61,7 @@ const result = await build({
   sourcemap: true,
   metafile: true,
   logLevel: 'warning',
+  plugins: [deferCommanderChildProcess],
   // CommonJS code inside an ES module bundle calls require() for Node.js
   // built-ins, which an ES module does not define.
   banner: { js: "import { createRequire as __createRequire } from 'node:module';\nconst require = __createRequire(import.meta.url);" },
