@@ -29,11 +29,9 @@ export function formatNewYork(epochMicros: bigint): string {
   const zone = newYorkZoneAt(millis);
   const wall = new Date(millis + zone.offsetMs);
   const year = wall.getUTCFullYear();
-  if (year < 1000 || year > 9999) {
-    return formatNewYorkParts(millis);
-  }
+  const yearText = year < 0 ? `-${String(-year).padStart(4, '0')}` : String(year).padStart(4, '0');
 
-  const date = `${year}-${twoDigits(wall.getUTCMonth() + 1)}-${twoDigits(wall.getUTCDate())}`;
+  const date = `${yearText}-${twoDigits(wall.getUTCMonth() + 1)}-${twoDigits(wall.getUTCDate())}`;
   const time = `${twoDigits(wall.getUTCHours())}:${twoDigits(wall.getUTCMinutes())}:${twoDigits(wall.getUTCSeconds())}`;
   return `${date} ${time} ${zone.name}`;
 }
@@ -53,6 +51,7 @@ interface ZoneAt {
 const zoneByHour = new Map<number, ZoneAt>();
 
 const MILLIS_PER_HOUR = 3_600_000;
+const SECONDS_PER_DAY = 86_400;
 
 function newYorkZoneAt(millis: number): ZoneAt {
   const hour = Math.floor(millis / MILLIS_PER_HOUR);
@@ -60,25 +59,21 @@ function newYorkZoneAt(millis: number): ZoneAt {
   if (zone === undefined) {
     const start = hour * MILLIS_PER_HOUR;
     const parts = newYorkParts(start);
-    const wallAsUtc = Date.UTC(
-      Number(parts.get('year')),
-      Number(parts.get('month')) - 1,
-      Number(parts.get('day')),
-      Number(parts.get('hour')),
-      Number(parts.get('minute')),
-      Number(parts.get('second')),
-    );
-    zone = { offsetMs: wallAsUtc - start, name: parts.get('timeZoneName') ?? '' };
+    // The offset from the wall clock's time of day alone: Intl names years
+    // before 1 AD by era, which a year number would misread. Offsets stay
+    // within 12 hours, so the difference is brought into that range.
+    const wallSeconds = Number(parts.get('hour')) * 3600 + Number(parts.get('minute')) * 60 + Number(parts.get('second'));
+    const utcSeconds = (((start / 1000) % SECONDS_PER_DAY) + SECONDS_PER_DAY) % SECONDS_PER_DAY;
+    let offsetSeconds = wallSeconds - utcSeconds;
+    if (offsetSeconds > SECONDS_PER_DAY / 2) {
+      offsetSeconds -= SECONDS_PER_DAY;
+    } else if (offsetSeconds <= -SECONDS_PER_DAY / 2) {
+      offsetSeconds += SECONDS_PER_DAY;
+    }
+    zone = { offsetMs: offsetSeconds * 1000, name: parts.get('timeZoneName') ?? '' };
     zoneByHour.set(hour, zone);
   }
   return zone;
-}
-
-function formatNewYorkParts(millis: number): string {
-  const parts = newYorkParts(millis);
-  const date = `${parts.get('year')}-${parts.get('month')}-${parts.get('day')}`;
-  const time = `${parts.get('hour')}:${parts.get('minute')}:${parts.get('second')}`;
-  return `${date} ${time} ${parts.get('timeZoneName')}`;
 }
 
 function newYorkParts(millis: number): Map<string, string> {

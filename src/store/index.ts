@@ -1,7 +1,5 @@
 import { UsageError } from '../errors.js';
 import { parseTableName } from './identifiers.js';
-import { PostgresStore } from './postgres/store.js';
-import { SqliteStore } from './sqlite/store.js';
 import type { Store } from './types.js';
 import { parseDatabaseUrl } from './url.js';
 
@@ -30,8 +28,9 @@ export interface OpenStoreOptions {
 
 /**
  * Opens the backup table behind a database URL. The URL and table name are
- * checked before any connection; a missing SQLite file is an error and is
- * never created unless `createSqliteFile` is set. PostgreSQL connects here, so a wrong URL fails at once.
+ * checked before any connection. A missing SQLite file is an error and is
+ * never created unless `createSqliteFile` is set. PostgreSQL connects here,
+ * so a wrong URL fails at once.
  */
 export async function openStore(options: OpenStoreOptions): Promise<Store> {
   if (!Number.isInteger(options.lockTimeoutMs) || options.lockTimeoutMs < 0) {
@@ -46,8 +45,12 @@ export async function openStore(options: OpenStoreOptions): Promise<Store> {
     options.onWarning?.(warning);
   }
 
+  // Each adapter, with its driver, is imported only for its own dialect:
+  // loading pg costs an SQLite command tens of milliseconds, and the reverse.
   if (target.dialect === 'sqlite') {
+    const { SqliteStore } = await import('./sqlite/store.js');
     return SqliteStore.open({ target, table, lockTimeoutMs: options.lockTimeoutMs, createFile: options.createSqliteFile === true });
   }
+  const { PostgresStore } = await import('./postgres/store.js');
   return PostgresStore.open({ target, table, lockTimeoutMs: options.lockTimeoutMs });
 }

@@ -24,6 +24,19 @@ describe('formatNewYork', () => {
     expect(formatNewYork(micros('2025-11-02T06:30:00Z'))).toBe('2025-11-02 01:30:00 EST');
   });
 
+  it('keeps years before 1000 as written', () => {
+    const utc = (year: number) => {
+      const date = new Date(0);
+      date.setUTCFullYear(year, 6, 3);
+      return BigInt(date.getTime()) * 1000n;
+    };
+
+    expect(formatNewYork(utc(99))).toBe('0099-07-02 19:03:58 GMT-4:56:02');
+    expect(formatNewYork(utc(0))).toBe('0000-07-02 19:03:58 GMT-4:56:02');
+    expect(formatNewYork(utc(-5))).toBe('-0005-07-02 19:03:58 GMT-4:56:02');
+    expect(formatNewYork(utc(999))).toBe('0999-07-02 19:03:58 GMT-4:56:02');
+  });
+
   it('agrees with Intl from 1850 to 2100', () => {
     const intl = new Intl.DateTimeFormat('en-US', {
       timeZone: 'America/New_York',
