@@ -34,6 +34,16 @@ export interface SqliteStoreOptions {
 
 const ROW_COLUMNS = 'id, last_updated, variables, strategy_id';
 
+// Page cache size of a restore in PRAGMA cache_size units (negative means
+// KiB): SQLite's own default of about 2 MB. better-sqlite3 12 builds SQLite
+// with 16 MB (SQLITE_DEFAULT_CACHE_SIZE=-16000). A restore writes each page
+// once and never reads it again, so a larger cache only adds to its memory.
+// NOTE: in rollback-journal mode, a transaction whose changes outgrow the
+// cache spills pages and holds the exclusive lock until COMMIT, so readers
+// such as the bot wait from then on. The smaller cache reaches that point
+// after about 2 MB of rows instead of 16 MB.
+const RESTORE_CACHE_SIZE = -2000;
+
 /** The backup table in an SQLite file, through better-sqlite3. */
 export class SqliteStore implements Store {
   readonly dialect = 'sqlite' as const;
@@ -270,6 +280,18 @@ export class SqliteStore implements Store {
   }
 
   async replaceStrategies(strategyIds: readonly string[], rows: AsyncIterable<RestoreRow>, options: ReplaceOptions = {}): Promise<number> {
+    const cacheSize: unknown = this.run('read the page cache size', () => this.db.pragma('cache_size', { simple: true }));
+    this.run('set the page cache size', () => this.db.pragma(`cache_size = ${RESTORE_CACHE_SIZE}`));
+    try {
+      return await this.replaceInTransaction(strategyIds, rows, options);
+    } finally {
+      if (this.db.open) {
+        this.db.pragma(`cache_size = ${String(cacheSize)}`);
+      }
+    }
+  }
+
+  private async replaceInTransaction(strategyIds: readonly string[], rows: AsyncIterable<RestoreRow>, options: ReplaceOptions): Promise<number> {
     this.run('start the restore transaction', () => this.db.exec('BEGIN IMMEDIATE'));
 
     try {
