@@ -19,7 +19,11 @@ const MICROS_PER_MILLI = 1_000n;
 const TIMESTAMP_PATTERN =
   /^(\d{4})-(\d{2})-(\d{2})(?:[T ](\d{2}):(\d{2})(?::(\d{2})(?:[.,](\d{1,9}))?)?)? ?(Z|[+-]\d{2}(?::?\d{2}(?::?\d{2}(?:\.\d{1,6})?)?)?)?$/i;
 
-const newYorkParts = new Intl.DateTimeFormat('en-US', {
+// Created on first use: building the formatter costs about 10 ms, which a
+// command that never writes a time stamp should not pay at start-up.
+let newYorkParts: Intl.DateTimeFormat | undefined;
+
+const NEW_YORK_PARTS_OPTIONS: Intl.DateTimeFormatOptions = {
   timeZone: NEW_YORK,
   hourCycle: 'h23',
   year: 'numeric',
@@ -29,7 +33,7 @@ const newYorkParts = new Intl.DateTimeFormat('en-US', {
   minute: '2-digit',
   second: '2-digit',
   timeZoneName: 'short',
-});
+};
 
 /** Returns the current instant with microsecond resolution. */
 export function nowEpochMicros(): bigint {
@@ -289,6 +293,7 @@ function newYorkWall(epochMicros: bigint): NewYorkWall {
   const millis = floorDiv(epochMicros, MICROS_PER_MILLI);
   const subMilli = epochMicros - millis * MICROS_PER_MILLI;
   const parts = new Map<string, string>();
+  newYorkParts ??= new Intl.DateTimeFormat('en-US', NEW_YORK_PARTS_OPTIONS);
   for (const part of newYorkParts.formatToParts(new Date(Number(millis)))) {
     parts.set(part.type, part.value);
   }

@@ -70,6 +70,13 @@ function isSurrogate(codePoint: number): boolean {
  * that are never range-checked.
  */
 export function isPythonIsoDatetime(text: string): boolean {
+  // Most strings a bot stores are ASCII: their UTF-8 bytes are their UTF-16
+  // units, with no surrogate to handle, so the copy below is not needed.
+  const ascii = asciiBytes(text);
+  if (ascii !== null) {
+    return ascii.length >= 7 && parseDatetime(new Bytes(ascii));
+  }
+
   const codePoints = Array.from(text, (char) => char.codePointAt(0)!);
 
   // Every ISO form Python accepts has at least 7 characters.
@@ -94,6 +101,19 @@ export function isPythonIsoDatetime(text: string): boolean {
 
   const bytes = new Bytes(encoder.encode(String.fromCodePoint(...codePoints)));
   return parseDatetime(bytes);
+}
+
+/** Returns the bytes of an ASCII string, or null when it has any other character. */
+function asciiBytes(text: string): Uint8Array | null {
+  const bytes = new Uint8Array(text.length);
+  for (let index = 0; index < text.length; index++) {
+    const unit = text.charCodeAt(index);
+    if (unit > 0x7f) {
+      return null;
+    }
+    bytes[index] = unit;
+  }
+  return bytes;
 }
 
 function parseDatetime(bytes: Bytes): boolean {
