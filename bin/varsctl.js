@@ -11,6 +11,6 @@ if (process.argv.includes('--verbose') || process.argv.includes('-v')) {
   process.setSourceMapsEnabled(true);
 }
 
-// dist/bundle/ is the CLI bundled by `npm run build` (scripts/bundle.js).
+// dist/bundle/ is the CLI bundled by `npm run build` (.ci/bundle.js).
 const { main } = await import('../dist/bundle/main.js');
 await main(process.argv);

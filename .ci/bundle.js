@@ -1,4 +1,5 @@
 // Bundles the command line into dist/bundle/, the code bin/varsctl.js runs.
+// A build step, run by `npm run build` on every machine, not only in CI.
 //
 // Node.js 20 resolves, reads and compiles each ES module on its own, and it
 // also scans a CommonJS package such as commander for its exports. Loaded
