@@ -147,7 +147,7 @@ export async function* readArchive(chunks: AsyncIterable<Uint8Array>, options: R
     throw damaged('its SHA-256 checksum does not match the trailer, so the file was changed after the export', EDITED_HINT);
   }
   if (options.verifiedSha256 !== undefined && sha256 !== options.verifiedSha256) {
-    throw damaged('it changed while the restore was running, after it was verified', 'restore the file again once nothing writes to it');
+    throw damaged('it changed after it was verified, while varsctl read it again', 'run the command again once nothing writes to the file');
   }
 
   yield { kind: 'end', trailer, checksumMatches, sha256 };

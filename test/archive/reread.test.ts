@@ -82,7 +82,7 @@ describe('verified reread', () => {
     const end = (await readAll(file)).at(-1);
     const sha256 = end?.kind === 'end' ? end.sha256 : '';
 
-    await expect(readVerified(changed, sha256, true)).rejects.toThrow(/changed while the restore was running/);
+    await expect(readVerified(changed, sha256, true)).rejects.toThrow(/changed after it was verified/);
   });
 
   it('throws before the end entry', async () => {
