@@ -12,6 +12,7 @@ export {
   type ArchiveManifest,
   type ArchiveStrategy,
   type EditedRow,
+  type UnpairedText,
 } from './manifest.js';
 export { fileInput, spoolInput, type SpooledInput } from './input.js';
 export { openFileSink, fileFailure, EXPORT_FILE_MODE, type ExportSink } from './file-sink.js';

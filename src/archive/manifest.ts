@@ -1,5 +1,6 @@
 import { createHash } from 'node:crypto';
 
+import { unpairedSurrogate, type UnpairedSurrogate } from '../store/utf8.js';
 import type { ArchiveHeader, ArchiveRow, ArchiveTimestamp, ArchiveTrailer } from './format.js';
 import { loadsBefore } from './load-order.js';
 import { readArchive } from './reader.js';
@@ -22,6 +23,14 @@ export interface ArchiveStrategy {
   readonly loadedVariablesDigest: string;
   /** True when any of its rows was edited after the export. */
   readonly edited: boolean;
+  /** Its first row with a text that is not well-formed Unicode, or null (the usual case). */
+  readonly unpaired: UnpairedText | null;
+}
+
+/** A row text with a lone surrogate, such as bytes from an SQLite TEXT column that are not UTF-8. */
+export interface UnpairedText extends UnpairedSurrogate {
+  readonly line: number;
+  readonly column: 'strategy_id' | 'id' | 'last_updated' | 'variables';
 }
 
 export interface EditedRow {
@@ -100,6 +109,7 @@ function addRow(previous: ArchiveStrategy | undefined, row: ArchiveRow, line: nu
       loadedLastUpdated: row.lastUpdated,
       loadedVariablesDigest: variablesDigest(row.variables),
       edited,
+      unpaired: findUnpaired(row, line),
     };
   }
 
@@ -111,5 +121,23 @@ function addRow(previous: ArchiveStrategy | undefined, row: ArchiveRow, line: nu
     loadedLastUpdated: loaded ? row.lastUpdated : previous.loadedLastUpdated,
     loadedVariablesDigest: loaded ? variablesDigest(row.variables) : previous.loadedVariablesDigest,
     edited: previous.edited || edited,
+    unpaired: previous.unpaired ?? findUnpaired(row, line),
   };
+}
+
+function findUnpaired(row: ArchiveRow, line: number): UnpairedText | null {
+  const columns = [
+    ['variables', row.variables],
+    ['strategy_id', row.strategyId],
+    ['id', row.id],
+    ['last_updated', row.lastUpdated?.text ?? null],
+  ] as const;
+
+  for (const [column, text] of columns) {
+    const found = text === null ? null : unpairedSurrogate(text);
+    if (found !== null) {
+      return { ...found, line, column };
+    }
+  }
+  return null;
 }

@@ -93,3 +93,32 @@ function validSequenceLength(bytes: Buffer, index: number): number {
   }
   return length;
 }
+
+/** Why a text cannot be written as it is: where its first lone surrogate is, and what it stands for. */
+export interface UnpairedSurrogate {
+  /** UTF-8 byte offset of the surrogate in the text. */
+  readonly byteOffset: number;
+  /**
+   * True for U+DC80..U+DCFF, a byte that is not UTF-8 as decodeEscaped
+   * writes it: SQLite stores that byte back, PostgreSQL cannot. False for
+   * any other lone surrogate, which no database stores as it is.
+   */
+  readonly escapedByte: boolean;
+}
+
+const UNPAIRED_SURROGATE = /[\ud800-\udbff](?![\udc00-\udfff])|(?<![\ud800-\udbff])[\udc00-\udfff]/;
+
+/** Finds the first lone surrogate of a text, or returns null for well-formed text (the usual case, checked natively). */
+export function unpairedSurrogate(text: string): UnpairedSurrogate | null {
+  // String.prototype.isWellFormed is in Node.js 20 but not in the ES2022 lib.
+  if ((text as unknown as { isWellFormed(): boolean }).isWellFormed()) {
+    return null;
+  }
+
+  const match = UNPAIRED_SURROGATE.exec(text);
+  if (match === null) {
+    return null;
+  }
+  const unit = match[0].charCodeAt(0);
+  return { byteOffset: Buffer.byteLength(text.slice(0, match.index), 'utf8'), escapedByte: unit >= 0xdc80 && unit <= 0xdcff };
+}

@@ -7,8 +7,8 @@ import {
   type ArchiveManifest,
   type ArchiveRow,
 } from '../../archive/index.js';
-import { NotFoundError, UsageError } from '../../errors.js';
-import type { RestoreRow, Store } from '../../store/types.js';
+import { CorruptDataError, NotFoundError, UsageError } from '../../errors.js';
+import type { Dialect, RestoreRow, Store } from '../../store/types.js';
 import type { Context } from '../context.js';
 import { abortable, watchInterrupts } from '../interrupt.js';
 import { liveStrategyError } from '../live.js';
@@ -66,6 +66,7 @@ async function restoreFrom(context: Context, input: ArchiveInput, options: Resto
   const manifest = await verifyArchive(input, { acceptEdits: options.acceptEdits });
   checkTable(manifest.header, context.options.table, options.tableExplicit);
   const strategyIds = selectStrategies(manifest, options.strategyIds, input.name);
+  checkStorable(manifest, strategyIds, store.dialect, input.name);
   reportEdits(context, manifest, input.name);
 
   const plan = await planRestore(store, manifest, strategyIds, { liveWindowMs: options.liveWindowMs, nowMs: Date.now(), signal });
@@ -104,6 +105,35 @@ function checkTable(header: ArchiveHeader, table: string, explicit: boolean): vo
   throw new UsageError(`the export is of table ${header.source.table}, but the restore would write into ${table}`, {
     hint: `add --table ${header.source.table} to restore into the same table, or --table ${table} to restore into ${table}`,
   });
+}
+
+/**
+ * Rejects, before anything is written, a strategy whose texts the target
+ * database would store differently. An SQLite TEXT column may hold bytes
+ * that are not UTF-8, which the export keeps; PostgreSQL would replace them
+ * with U+FFFD. No database stores a lone UTF-16 surrogate, which only a
+ * hand edit of the file can introduce.
+ */
+function checkStorable(manifest: ArchiveManifest, strategyIds: readonly string[], dialect: Dialect, fileName: string): void {
+  for (const strategyId of strategyIds) {
+    const unpaired = manifest.strategies.get(strategyId)?.unpaired ?? null;
+    if (unpaired === null || (unpaired.escapedByte && dialect === 'sqlite')) {
+      continue;
+    }
+
+    const where = `${unpaired.column} of strategy ${quote(strategyId)} on line ${unpaired.line} of ${fileName}`;
+    if (unpaired.escapedByte) {
+      throw new CorruptDataError(
+        `cannot restore into PostgreSQL: the ${where} is not valid UTF-8 at byte ${unpaired.byteOffset}, and PostgreSQL stores only valid UTF-8 text`,
+        {
+          hint: `nothing was written; restore it into an SQLite database, which keeps the bytes, or name the other strategies to restore without it`,
+        },
+      );
+    }
+    throw new CorruptDataError(`the ${where} contains a lone UTF-16 surrogate at byte ${unpaired.byteOffset}, which no database stores as written`, {
+      hint: 'nothing was written; write that character as an escape inside the text, as json.dumps does (\\udc00), and restore with --accept-edits',
+    });
+  }
 }
 
 function selectStrategies(manifest: ArchiveManifest, requested: readonly string[], fileName: string): string[] {

@@ -1,0 +1,91 @@
+import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import path from 'node:path';
+
+import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+
+import { createBotTable, createTestDatabase, insertRow, type TestDatabase } from '../support/db.js';
+import { tableExists, tableRows } from './export-support.js';
+import { runVarsctl } from './run.js';
+
+// `{"a": "x` + byte 0xFF + `"}`: an SQLite TEXT column keeps bytes that are not UTF-8.
+const INVALID_UTF8_HEX = '7B2261223A202278FF227D';
+const TIME = '2026-12-04 10:00:00.000000-05:00';
+
+describe('restore of texts a database cannot store', () => {
+  let source: TestDatabase;
+  let folder: string;
+  let backup: string;
+  const opened: TestDatabase[] = [];
+
+  beforeEach(async () => {
+    source = await createTestDatabase('sqlite');
+    await createBotTable(source);
+    await source.exec(`INSERT INTO vars_backup VALUES ('bad-id', '${TIME}', CAST(X'${INVALID_UTF8_HEX}' AS TEXT), 'Bad')`);
+    await insertRow(source, { id: 'good-id', last_updated: TIME, variables: '{"a": 1}', strategy_id: 'Good' });
+
+    folder = mkdtempSync(path.join(tmpdir(), 'varsctl-unstorable-'));
+    backup = path.join(folder, 'backup.jsonl');
+    const exported = await runVarsctl(['--db', source.url, 'export', '-o', backup]);
+    expect(exported.exitCode, exported.stderr).toBe(0);
+  });
+
+  afterEach(async () => {
+    for (const db of [source, ...opened.splice(0)]) {
+      await db.close();
+    }
+    rmSync(folder, { recursive: true, force: true });
+  });
+
+  async function target(dialect: 'postgresql' | 'sqlite'): Promise<TestDatabase> {
+    const db = await createTestDatabase(dialect);
+    opened.push(db);
+    return db;
+  }
+
+  it('rejects bytes PostgreSQL would replace', async () => {
+    const postgres = await target('postgresql');
+
+    const result = await runVarsctl(['--db', postgres.url, 'restore', backup, '--yes']);
+
+    expect(result.exitCode).toBe(5);
+    expect(result.stderr).toContain(
+      `cannot restore into PostgreSQL: the variables of strategy 'Bad' on line 3 of ${backup} is not valid UTF-8 at byte 8, and PostgreSQL stores only valid UTF-8 text`,
+    );
+    expect(result.stderr).toMatch(/hint: nothing was written; restore it into an SQLite database/);
+    expect(await tableExists(postgres)).toBe(false);
+  });
+
+  it('restores the other strategies into PostgreSQL', async () => {
+    const postgres = await target('postgresql');
+
+    const result = await runVarsctl(['--db', postgres.url, 'restore', backup, 'Good', '--yes']);
+
+    expect(result.exitCode, result.stderr).toBe(0);
+    const rows = await tableRows(postgres);
+    expect(rows.map((row) => [row.strategy_id, row.variables])).toEqual([['Good', '{"a": 1}']]);
+  });
+
+  it('keeps the bytes in SQLite', async () => {
+    const sqlite = await target('sqlite');
+
+    const result = await runVarsctl(['--db', sqlite.url, 'restore', backup, '--yes']);
+
+    expect(result.exitCode, result.stderr).toBe(0);
+    const stored = await sqlite.query(`SELECT hex(variables) AS bytes FROM vars_backup WHERE strategy_id = 'Bad'`);
+    expect(stored).toEqual([{ bytes: INVALID_UTF8_HEX }]);
+  });
+
+  it('rejects a lone surrogate from an edit', async () => {
+    const sqlite = await target('sqlite');
+    const edited = readFileSync(backup, 'utf8').replace('"variables":"{\\"a\\": 1}"', '"variables":"{\\"a\\": \\"\\ud800\\"}"');
+    expect(edited).not.toBe(readFileSync(backup, 'utf8'));
+    writeFileSync(backup, edited);
+
+    const result = await runVarsctl(['--db', sqlite.url, 'restore', backup, 'Good', '--yes', '--accept-edits']);
+
+    expect(result.exitCode).toBe(5);
+    expect(result.stderr).toMatch(/the variables of strategy 'Good' on line \d of .* contains a lone UTF-16 surrogate at byte 7, which no database stores as written/);
+    expect(await tableExists(sqlite)).toBe(false);
+  });
+});
