@@ -99,7 +99,13 @@ export function isPythonIsoDatetime(text: string): boolean {
     return false;
   }
 
-  const bytes = new Bytes(encoder.encode(String.fromCodePoint(...codePoints)));
+  // Built in a loop because String.fromCodePoint(...codePoints) passes one
+  // argument per character and overflows the call stack on long strings.
+  let candidate = '';
+  for (const codePoint of codePoints) {
+    candidate += String.fromCodePoint(codePoint);
+  }
+  const bytes = new Bytes(encoder.encode(candidate));
   return parseDatetime(bytes);
 }
 

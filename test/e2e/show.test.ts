@@ -264,3 +264,29 @@ describe.each(DIALECTS)('show on %s', (dialect) => {
     expect(result.stderr).toMatch(/^error: --raw prints the whole stored text, so it takes no KEY/);
   });
 });
+
+describe('show with 150,001 keys on sqlite', () => {
+  let db: TestDatabase;
+
+  beforeEach(async () => {
+    db = await createTestDatabase('sqlite');
+  });
+
+  afterEach(async () => {
+    await db.close();
+  });
+
+  it('prints a line per key', async () => {
+    const entries = Array.from({ length: 150_001 }, (_, index) => `"k${index}": ${index}`);
+    await seedBotTable(db, [{ strategyId: 'Wide', variables: `{${entries.join(', ')}}` }]);
+
+    const result = await runVarsctl(['show', 'Wide'], { env: { DB_CONNECTION_STR: db.url, COLUMNS: '80' }, timeoutMs: 120_000 });
+
+    expect(result.stderr).toBe('');
+    expect(result.exitCode).toBe(0);
+    const lines = result.stdout.split('\n');
+    expect(lines).toHaveLength(150_003);
+    expect(lines[1]).toBe('k0       int   0');
+    expect(lines[150_001]).toBe('k150000  int   150000');
+  }, 180_000);
+});

@@ -102,6 +102,17 @@ describe('legacy loader rules', () => {
     ]);
   });
 
+  // Python 3.11.7 accepts the first (any one character separates date and
+  // time, and a fraction may have any number of digits) and rejects the second.
+  it('checks non-ASCII strings of 200,000 characters', () => {
+    const fraction = `2025-01-02\u00e910:00:00.${'1'.repeat(200_000)}`;
+    const accents = `2025-01-02T${'\u00e9'.repeat(200_000)}`;
+
+    expect(isPythonIsoDatetime(fraction)).toBe(true);
+    expect(isPythonIsoDatetime(accents)).toBe(false);
+    expect(typeOf(accents, 'legacy')).toBe('error');
+  });
+
   it('converts what does not fail', () => {
     const vars = Vars.parse('{"day": "2025-1-2", "at": "2025-01-02T10"}');
 

@@ -32,7 +32,11 @@ export function renderPlannedStrategy(strategy: PlannedStrategy, diff: Variables
 
   const lines = [`${quote(strategy.strategyId)}: ${describeStatus(strategy, style)}${suffix}`];
   if (diff !== null) {
-    lines.push(...renderDiff(diff, style));
+    // One push per line: push(...lines) passes each line as an argument and
+    // overflows the call stack for a diff of about 125,000 keys.
+    for (const line of renderDiff(diff, style)) {
+      lines.push(line);
+    }
   }
   return `${lines.join('\n')}\n`;
 }

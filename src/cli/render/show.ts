@@ -24,8 +24,14 @@ export interface VariablesTableOptions {
 export function renderVariablesTable(vars: Vars, options: VariablesTableOptions): string {
   const variables = [...vars.entries()].map(([key, value]) => ({ key: printable(key), type: options.types.get(key) ?? value.type, value }));
 
-  const keyWidth = Math.max(displayWidth('KEY'), ...variables.map((variable) => displayWidth(variable.key)));
-  const typeWidth = Math.max(displayWidth('TYPE'), ...variables.map((variable) => displayWidth(variable.type)));
+  // A loop, not Math.max(...widths): spreading one argument per key
+  // overflows the call stack at about 125,000 keys.
+  let keyWidth = displayWidth('KEY');
+  let typeWidth = displayWidth('TYPE');
+  for (const variable of variables) {
+    keyWidth = Math.max(keyWidth, displayWidth(variable.key));
+    typeWidth = Math.max(typeWidth, displayWidth(variable.type));
+  }
   const valueWidth = Math.max(MIN_VALUE_WIDTH, options.width - keyWidth - typeWidth - 2 * COLUMN_GAP);
 
   const cells = variables.map(({ key, type, value }) => [
