@@ -1,4 +1,5 @@
 import { CorruptDataError } from '../errors.js';
+import { isPlaceholderRow } from './placeholder.js';
 import { formatBotSqliteText, formatNewYorkWallText, formatUtcText } from './timestamp.js';
 import type { ColumnKind, RestoreRow } from './types.js';
 
@@ -7,7 +8,12 @@ import type { ColumnKind, RestoreRow } from './types.js';
  * without a dialect is taken to come from the target's dialect.
  */
 
-/** SQLite keeps SQLite text exactly; an instant from PostgreSQL becomes the bot's New York text. */
+/**
+ * SQLite keeps SQLite text exactly. An instant from PostgreSQL becomes the
+ * text the bot writes: New York time with its offset for a strategy's row,
+ * and New York wall time without an offset for the placeholder row, which
+ * pandas writes when it creates the table.
+ */
 export function restoreTextForSqlite(row: RestoreRow): string | null {
   const timestamp = row.lastUpdated;
   if (timestamp === null) {
@@ -15,6 +21,9 @@ export function restoreTextForSqlite(row: RestoreRow): string | null {
   }
   if (timestamp.dialect === undefined || timestamp.dialect === 'sqlite' || timestamp.epochMicros === null) {
     return timestamp.text;
+  }
+  if (isPlaceholderRow(row.strategyId, row.variables)) {
+    return formatNewYorkWallText(timestamp.epochMicros);
   }
   return formatBotSqliteText(timestamp.epochMicros);
 }

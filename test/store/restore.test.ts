@@ -112,6 +112,24 @@ describe('replaceStrategies across dialects', () => {
     ]);
   });
 
+  it('writes the placeholder time as pandas does', async () => {
+    const source = await freshDatabase('postgresql');
+    await createBotTable(source.db);
+    await source.db.exec('DELETE FROM vars_backup');
+    await insertRow(source.db, { id: 'p', last_updated: '2026-12-04 19:41:06.5+00', variables: 'INITIAL VALUE', strategy_id: 'INITIAL VALUE' });
+    await insertRow(source.db, { id: 'q', last_updated: '2026-12-04 19:41:06.5+00', variables: '{}', strategy_id: 'INITIAL VALUE' });
+    const target = await freshDatabase('sqlite');
+
+    const rows = await collect(source.store.streamRows());
+    await target.store.replaceStrategies(['INITIAL VALUE'], fromArray(rows));
+
+    const copied = await target.db.query('SELECT id, last_updated FROM vars_backup ORDER BY id');
+    expect(copied).toEqual([
+      { id: 'p', last_updated: '2026-12-04 14:41:06.500000' },
+      { id: 'q', last_updated: '2026-12-04 14:41:06.500000-05:00' },
+    ]);
+  });
+
   it('rejects a text PostgreSQL cannot store', async () => {
     const target = await freshDatabase('postgresql');
     const rows: RestoreRow[] = [
