@@ -1,5 +1,5 @@
 import { CorruptDataError } from '../errors.js';
-import { Vars, VarsParseError } from '../vars/index.js';
+import { DEPTH_LIMIT_REASON, DEPTH_LIMIT_RISK, Vars, VarsParseError } from '../vars/index.js';
 import type { ArchiveRow } from './format.js';
 
 /** The strategy_id and `variables` of the row the bot writes when it creates the table. */
@@ -29,6 +29,12 @@ export function checkEditedRow(row: ArchiveRow, lineNumber: number, fileName: st
   } catch (error) {
     if (!(error instanceof VarsParseError)) {
       throw error;
+    }
+    if (error.reason === DEPTH_LIMIT_REASON) {
+      throw new CorruptDataError(`${where} and its variables text is beyond varsctl's nesting limit: ${error.message}`, {
+        hint: `${DEPTH_LIMIT_RISK}, so flatten the value in the file, then restore again`,
+        cause: error,
+      });
     }
     throw new CorruptDataError(`${where} and its variables is not a text the bot can load: ${error.message}`, {
       hint: 'fix the variables text in the file (a JSON object in the bot\'s dialect, NaN allowed), then restore again',

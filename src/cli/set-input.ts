@@ -1,5 +1,6 @@
 import { UsageError } from '../errors.js';
 import type { VarValue } from '../vars/index.js';
+import { DEPTH_LIMIT_RISK } from '../vars/limits.js';
 import type { VariableChange } from './set-variable.js';
 import { truncate } from './render/text.js';
 
@@ -82,7 +83,7 @@ async function parseTypedValue(raw: string): Promise<VarValue> {
     const { isDepthLimit } = await import('./show-strategy.js');
     if (isDepthLimit(error.reason)) {
       throw new UsageError(`VALUE ${excerpt} is beyond varsctl's nesting limit: ${error.reason} at ${position}`, {
-        hint: 'flatten the value, or write it with the bot itself',
+        hint: `${DEPTH_LIMIT_RISK}, so flatten the value or write it with the bot itself`,
         cause: error,
       });
     }

@@ -1,5 +1,6 @@
 import { CorruptDataError } from '../errors.js';
 import { invalidUtf8Offset } from '../store/utf8.js';
+import { DEPTH_LIMIT_REASON, DEPTH_LIMIT_RISK } from '../vars/limits.js';
 import type { BackupRow, Store, StrategyRows } from '../store/types.js';
 import type { Vars } from '../vars/index.js';
 import { quote } from './render/text.js';
@@ -60,7 +61,7 @@ export async function parseStrategyRows(strategy: StrategyRows): Promise<ParsedS
       throw error;
     }
     const hint = isDepthLimit(error.reason)
-      ? `the text is nested beyond varsctl's limit, although the bot may still load it; see it whole with varsctl show ${quote(strategyId)} --raw`
+      ? `varsctl does not parse it because ${DEPTH_LIMIT_RISK}; see it whole with varsctl show ${quote(strategyId)} --raw`
       : await corruptHint(strategyId, text);
     throw new CorruptDataError(
       `the variables of strategy ${quote(strategyId)} cannot be parsed: ${error.reason} ` +
@@ -88,7 +89,7 @@ async function corruptHint(strategyId: string, text: string): Promise<string> {
   return `the bot cannot load this text either; see it whole with varsctl show ${quote(strategyId)} --raw`;
 }
 
-/** Tells the parser's nesting limit apart from a syntax error: Python's own limit is higher. */
+/** Tells varsctl's nesting limit apart from a syntax error: the bot may still load such a text. */
 export function isDepthLimit(reason: string): boolean {
-  return reason.startsWith('nesting deeper than');
+  return reason === DEPTH_LIMIT_REASON;
 }

@@ -13,13 +13,14 @@
  *   makes of stored strings, under current and legacy Lumibot rules.
  *
  * Texts the bot cannot load raise `VarsParseError` with the line, column
- * and an excerpt. Nesting deeper than `MAX_DEPTH` and integers longer than
- * `MAX_INT_DIGITS` digits are rejected, as CPython rejects them.
+ * and an excerpt. Integers longer than `MAX_INT_DIGITS` digits are rejected,
+ * as CPython rejects them. Nesting deeper than `MAX_DEPTH` is rejected too,
+ * a margin below the depth at which CPython's recursion limit may stop the bot.
  */
 
 export * from './value.js';
 export { VarsParseError } from './parse-error.js';
-export { MAX_DEPTH, MAX_INT_DIGITS } from './limits.js';
+export { DEPTH_LIMIT_REASON, DEPTH_LIMIT_RISK, MAX_DEPTH, MAX_INT_DIGITS } from './limits.js';
 export { parseValue, serializeValue, canonicalize } from './serialize.js';
 export { Vars } from './vars.js';
 export { fromJs, toJs } from './convert.js';

@@ -10,7 +10,7 @@
  * which is how `Vars` validates a whole text and defers building values.
  */
 
-import { MAX_DEPTH, MAX_INT_DIGITS } from './limits.js';
+import { DEPTH_LIMIT_REASON, MAX_DEPTH, MAX_INT_DIGITS } from './limits.js';
 import { CLOSE_BRACE, CLOSE_BRACKET, COLON, COMMA, MINUS, OPEN_BRACE, OPEN_BRACKET, QUOTE, Scanner } from './scanner.js';
 import { FALSE, INFINITY, NAN, NEGATIVE_INFINITY, NONE, TRUE } from './shared-values.js';
 import type { DictValue, ListValue, VarValue } from './value.js';
@@ -121,7 +121,7 @@ export class Parser extends Scanner {
   /** Step into the list or dict at the current position, past its bracket and whitespace. */
   private enterContainer(depth: number): void {
     if (depth > MAX_DEPTH) {
-      this.fail(this.position, `nesting deeper than ${MAX_DEPTH} levels of lists and dicts`);
+      this.fail(this.position, DEPTH_LIMIT_REASON);
     }
     this.position += 1;
     this.skipWhitespace();

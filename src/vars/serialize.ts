@@ -31,8 +31,8 @@ export function parseValue(text: string): VarValue {
  * `json.dumps` writes for the Python value it models. Children are treated
  * the same way, so an unchanged parsed value comes back byte for byte.
  *
- * @throws RangeError for nesting deeper than MAX_DEPTH or an int longer than
- *   MAX_INT_DIGITS digits, which `json.dumps` cannot write either.
+ * @throws RangeError for an int longer than MAX_INT_DIGITS digits, which
+ *   `json.dumps` cannot write either, or for nesting deeper than MAX_DEPTH.
  */
 export function serializeValue(value: VarValue): string {
   return serialize(value, true);
@@ -202,6 +202,8 @@ export function formatInt(value: bigint): string {
 
 export function checkDepth(depth: number): void {
   if (depth > MAX_DEPTH) {
-    throw new RangeError(`value nested deeper than ${MAX_DEPTH} levels of lists and dicts; the bot cannot store it`);
+    throw new RangeError(
+      `value nested deeper than ${MAX_DEPTH} levels of lists and dicts, which varsctl does not write because the bot's json.loads may raise RecursionError on it`,
+    );
   }
 }

@@ -44,6 +44,23 @@ describe('accept edits', () => {
     expect(error.message).toMatch(/line 2 of test.jsonl \(strategy "MomentumBot"\) was edited and its variables is not a text the bot can load/);
   });
 
+  it('rejects edited variables nested too deep', async () => {
+    const deep = `{"tree": ${'['.repeat(949)}${']'.repeat(949)}}`;
+
+    const error = await readError(editVariables(1, deep), { acceptEdits: true });
+
+    expect(error).toBeInstanceOf(CorruptDataError);
+    expect(error.message).toMatch(
+      /line 2 of test.jsonl \(strategy "MomentumBot"\) was edited and its variables text is beyond varsctl's nesting limit: nesting deeper than 900 levels/,
+    );
+    expect(error.message).not.toContain('the bot can load');
+    expect((error as CorruptDataError).hint).toBe(
+      "beyond 900 levels the bot's json.loads may raise RecursionError " +
+        "(Python's default recursion limit is 1000 frames, and the bot's own call stack uses part of it), " +
+        'so flatten the value in the file, then restore again',
+    );
+  });
+
   it('rejects edited variables that are not an object', async () => {
     const error = await readError(editVariables(1, '[1, 2]'), { acceptEdits: true });
 

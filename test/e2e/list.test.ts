@@ -114,6 +114,27 @@ describe.each(DIALECTS)('list on %s', (dialect) => {
     );
   });
 
+  // 950 levels: CPython 3.11's json.loads reads this text from a script's
+  // top level, so the message must not say the bot cannot load it.
+  it('lists a deep text as too deep', async () => {
+    const deep = `{"tree": ${'['.repeat(949)}${']'.repeat(949)}}`;
+    await seedBotTable(db, [{ strategyId: 'Deep', variables: deep }]);
+
+    const result = await list();
+    const [listing] = await listJson();
+
+    expect(result.exitCode).toBe(0);
+    expect(result.stdout).toMatch(/^Deep\s+1\s.*\s-\s+1\.9 KB\s+too deep for varsctl: nesting deeper than 900 levels of lists and dicts$/m);
+    expect(result.stderr).toBe(
+      "warning: varsctl cannot parse strategy 'Deep': nesting deeper than 900 levels of lists and dicts, " +
+        "and beyond 900 levels the bot's json.loads may raise RecursionError " +
+        "(Python's default recursion limit is 1000 frames, and the bot's own call stack uses part of it); " +
+        "see it with varsctl show 'Deep' --raw\n",
+    );
+    expect(listing?.error).toBe('nesting deeper than 900 levels of lists and dicts');
+    expect(listing?.keys).toBeNull();
+  });
+
   it('lists a NULL text as unreadable', async () => {
     await seedBotTable(db, [{ strategyId: 'Empty', variables: null }]);
 

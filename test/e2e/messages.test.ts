@@ -53,8 +53,12 @@ describe('set and show messages', () => {
     const result = await varsctl('show', 'Deep');
 
     expect(result.exitCode).toBe(5);
-    expect(result.stderr).toContain('nesting deeper than');
-    expect(result.stderr).toContain("beyond varsctl's limit");
+    expect(result.stderr).toContain("error: the variables of strategy 'Deep' cannot be parsed: nesting deeper than 900 levels of lists and dicts");
+    expect(result.stderr).toContain(
+      "hint: varsctl does not parse it because beyond 900 levels the bot's json.loads may raise RecursionError " +
+        "(Python's default recursion limit is 1000 frames, and the bot's own call stack uses part of it); " +
+        "see it whole with varsctl show 'Deep' --raw\n",
+    );
     expect(result.stderr).not.toContain('the bot cannot load this text either');
   });
 
@@ -62,7 +66,9 @@ describe('set and show messages', () => {
     const result = await varsctl('set', 'Short', 'a', DEEP);
 
     expect(result.exitCode).toBe(2);
-    expect(result.stderr).toContain("is beyond varsctl's nesting limit");
+    expect(result.stderr).toContain("is beyond varsctl's nesting limit: nesting deeper than 900 levels of lists and dicts at column 901");
+    expect(result.stderr).toContain("hint: beyond 900 levels the bot's json.loads may raise RecursionError");
+    expect(result.stderr).toContain('so flatten the value or write it with the bot itself\n');
     expect(result.stderr).not.toContain('--string');
   });
 });

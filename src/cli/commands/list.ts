@@ -1,12 +1,15 @@
 import type { Command } from 'commander';
 
+import { DEPTH_LIMIT_REASON, DEPTH_LIMIT_RISK, MAX_DEPTH } from '../../vars/limits.js';
 import { runCommand, type Context } from '../context.js';
 
 const EXAMPLES = `
 Columns: rows with this strategy_id ("2 (duplicates)" when more than one),
 the last backup in New York time and its age, top-level keys and the size of
 the variables text of the row the bot loads. A text the bot cannot load is
-listed as "unreadable" with the reason, and the command still exits 0.
+listed as "unreadable" with the reason, and one nested deeper than the
+${MAX_DEPTH} levels varsctl parses as "too deep for varsctl". Either way the
+command exits 0.
 
 --json prints an array of objects sorted by strategy_id, with the fields
 strategy_id, rows, last_updated (the stored text), last_updated_iso (UTC,
@@ -50,9 +53,11 @@ async function listAction(context: Context, options: ListOptions): Promise<void>
 
   const unreadable = listings.filter((listing) => listing.error !== null);
   for (const listing of unreadable) {
-    context.output.warn(
-      `the bot cannot load strategy ${quote(listing.strategyId)}: ${listing.error}; ` +
-        `see it with varsctl show ${quote(listing.strategyId)} --raw`,
-    );
+    const name = quote(listing.strategyId);
+    if (listing.error === DEPTH_LIMIT_REASON) {
+      context.output.warn(`varsctl cannot parse strategy ${name}: ${listing.error}, and ${DEPTH_LIMIT_RISK}; see it with varsctl show ${name} --raw`);
+    } else {
+      context.output.warn(`the bot cannot load strategy ${name}: ${listing.error}; see it with varsctl show ${name} --raw`);
+    }
   }
 }

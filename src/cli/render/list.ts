@@ -1,5 +1,6 @@
 import type { ChalkInstance } from 'chalk';
 
+import { DEPTH_LIMIT_REASON } from '../../vars/limits.js';
 import type { StrategyListing } from '../list-strategies.js';
 import { formatAge, formatIsoUtc, formatNewYork } from '../time.js';
 import { formatBytes } from './size.js';
@@ -82,6 +83,9 @@ function lastBackupCell(listing: StrategyListing): string {
 function noteCell(listing: StrategyListing, style: ChalkInstance): string {
   if (listing.placeholder) {
     return style.dim('placeholder row from table creation');
+  }
+  if (listing.error === DEPTH_LIMIT_REASON) {
+    return style.yellow(`too deep for varsctl: ${listing.error}`);
   }
   if (listing.error !== null) {
     return style.red(`unreadable: ${printable(listing.error)}`);
