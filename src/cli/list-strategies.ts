@@ -21,7 +21,10 @@ export interface StrategyListing {
   readonly bytes: number | null;
   /** The row Lumibot writes into a new table, holding no variables. */
   readonly placeholder: boolean;
-  /** The reason the bot cannot load this strategy's variables, or null. */
+  /**
+   * The parse error of this strategy's variables, or null. The bot cannot
+   * load them either, unless the error is varsctl's nesting limit.
+   */
   readonly error: string | null;
 }
 

@@ -50,4 +50,52 @@ describe('renderTable', () => {
     expect(lines).toHaveLength(10_002);
     expect(lines[10_000]).toBe('Strategy-9999  9999');
   });
+
+  describe('with a fit', () => {
+    const columns = [{ header: 'NAME' }, { header: 'N', align: 'right' as const }, { header: 'NOTE' }];
+
+    it('cuts long cells to the room left', () => {
+      const rows = [['a'.repeat(40), '1', ''], ['short', '22', '']];
+
+      const text = renderTable(columns, rows, plain, { width: 26, column: 0, minWidth: 4 });
+
+      expect(text.split('\n')).toEqual([`NAME${' '.repeat(12)}   N  NOTE`, `${'a'.repeat(15)}…   1`, `short${' '.repeat(11)}  22`, '']);
+    });
+
+    it('keeps cells that fit', () => {
+      const rows = [['a'.repeat(16), '1', '']];
+
+      const text = renderTable(columns, rows, plain, { width: 25, column: 0, minWidth: 4 });
+
+      expect(text).toBe(`NAME${' '.repeat(12)}  N  NOTE
+${'a'.repeat(16)}  1
+`);
+    });
+
+    it('counts the last column as its header', () => {
+      const rows = [['a'.repeat(16), '1', 'a long note that runs past the width']];
+
+      const text = renderTable(columns, rows, plain, { width: 25, column: 0, minWidth: 4 });
+
+      expect(text.split('\n')[1]).toBe(`${'a'.repeat(16)}  1  a long note that runs past the width`);
+    });
+
+    it('cuts no narrower than minWidth', () => {
+      const rows = [['a'.repeat(40), '1', '']];
+
+      const text = renderTable(columns, rows, plain, { width: 5, column: 0, minWidth: 10 });
+
+      expect(text.split('\n')[1]).toBe(`${'a'.repeat(9)}…  1`);
+    });
+
+    it('cuts wide characters by columns', () => {
+      const rows = [['中'.repeat(20), '1', '']];
+
+      const text = renderTable(columns, rows, plain, { width: 19, column: 0, minWidth: 4 });
+
+      // 10 columns are left, and a fifth wide character would not fit beside
+      // the ellipsis, so the column is 9 wide.
+      expect(text.split('\n')[1]).toBe(`${'中'.repeat(4)}…  1`);
+    });
+  });
 });

@@ -233,3 +233,58 @@ describe.each(DIALECTS)('list on %s', (dialect) => {
     expect(result.stderr).toBe('');
   });
 });
+
+describe('list width on sqlite', () => {
+  const LONG_NAME = `Long${'x'.repeat(4996)}`;
+  let db: TestDatabase;
+
+  beforeEach(async () => {
+    db = await createTestDatabase('sqlite');
+    await seedBotTable(db, [
+      { strategyId: LONG_NAME, variables: MOMENTUM },
+      { strategyId: 'MomentumBot', variables: MOMENTUM },
+    ]);
+  });
+
+  afterEach(async () => {
+    await db.close();
+  });
+
+  /** Runs `varsctl ARGS` in a pseudo-terminal of 80 columns, which merges stdout and stderr. */
+  function listInTerminal(...args: string[]) {
+    const command = `stty cols 80 rows 24; ${varsctlCommand()} ${args.map(shellQuote).join(' ')}`;
+    return runShell(`script -qec ${shellQuote(command)} /dev/null`, { env: { DB_CONNECTION_STR: db.url } });
+  }
+
+  it('cuts long names on a terminal', async () => {
+    const result = await listInTerminal('list', '--no-placeholder', '--no-color');
+
+    const lines = result.stdout.split('\r\n').filter((line) => line !== '');
+    expect(result.exitCode).toBe(0);
+    expect(lines).toHaveLength(3);
+    for (const line of lines) {
+      expect(line.length, line).toBeLessThanOrEqual(80);
+    }
+    expect(lines[0]).toMatch(/ NOTE$/);
+    expect(lines[0]).toHaveLength(80);
+    expect(lines[1]).toMatch(/^Longx+… {2}1 {5}\d{4}-\d\d-\d\d \d\d:\d\d:\d\d E[SD]T {2}.+ ago +3 {2}55 B$/);
+    expect(lines[2]).toMatch(/^MomentumBot +1 {5}/);
+    expect(lines[1]?.indexOf('  1  ')).toBe(lines[2]?.indexOf('  1  '));
+  });
+
+  it('keeps names whole in --json on a terminal', async () => {
+    const result = await listInTerminal('list', '--no-placeholder', '--json');
+
+    const listings = JSON.parse(result.stdout) as Listing[];
+    expect(listings.map((listing) => listing.strategy_id)).toEqual([LONG_NAME, 'MomentumBot']);
+  });
+
+  it('keeps names whole when piped', async () => {
+    const result = await runVarsctl(['list', '--no-placeholder'], { env: { DB_CONNECTION_STR: db.url, COLUMNS: '80' } });
+
+    const lines = result.stdout.split('\n');
+    expect(result.exitCode).toBe(0);
+    expect(lines[1]?.startsWith(`${LONG_NAME}  1`)).toBe(true);
+    expect(lines[2]?.startsWith(`MomentumBot${' '.repeat(4989)}  1`)).toBe(true);
+  });
+});

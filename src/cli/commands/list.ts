@@ -2,6 +2,7 @@ import type { Command } from 'commander';
 
 import { DEPTH_LIMIT_REASON, DEPTH_LIMIT_RISK, MAX_DEPTH } from '../../vars/limits.js';
 import { runCommand, type Context } from '../context.js';
+import { terminalColumns } from '../render/terminal.js';
 
 const EXAMPLES = `
 Columns: rows with this strategy_id ("2 (duplicates)" when more than one),
@@ -10,6 +11,9 @@ the variables text of the row the bot loads. A text the bot cannot load is
 listed as "unreadable" with the reason, and one nested deeper than the
 ${MAX_DEPTH} levels varsctl parses as "too deep for varsctl". Either way the
 command exits 0.
+
+On a terminal, strategy names too long for its width are cut with "…";
+piped output and --json keep every name whole.
 
 --json prints an array of objects sorted by strategy_id, with the fields
 strategy_id, rows, last_updated (the stored text), last_updated_iso (UTC,
@@ -48,7 +52,9 @@ async function listAction(context: Context, options: ListOptions): Promise<void>
   } else if (listings.length === 0) {
     context.output.info(`no strategies in ${store.tableName} yet: a bot writes its first backup after its first iteration`);
   } else {
-    await context.output.data(renderListTable(listings, context.output.style));
+    // Names are cut only on a terminal: piped output keeps them whole for scripts.
+    const width = terminalColumns(process.stdout) ?? undefined;
+    await context.output.data(renderListTable(listings, context.output.style, width));
   }
 
   const unreadable = listings.filter((listing) => listing.error !== null);

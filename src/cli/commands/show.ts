@@ -1,6 +1,7 @@
 import type { Command } from 'commander';
 
 import { runCommand, type Context } from '../context.js';
+import { terminalColumns } from '../render/terminal.js';
 
 const DETAILS = `
 Without KEY: a table of every variable with its type and value, in stored
@@ -153,8 +154,9 @@ const DEFAULT_WIDTH = 80;
 
 /** Picks the table width: the terminal's, else $COLUMNS, else 80. */
 function terminalWidth(): number {
-  if (process.stdout.isTTY && process.stdout.columns > 0) {
-    return process.stdout.columns;
+  const terminal = terminalColumns(process.stdout);
+  if (terminal !== null) {
+    return terminal;
   }
 
   const columns = Number(process.env['COLUMNS']);

@@ -56,7 +56,15 @@ const COLUMNS = [
   { header: 'NOTE' },
 ] as const;
 
-export function renderListTable(listings: readonly StrategyListing[], style: ChalkInstance): string {
+/** Narrowest the STRATEGY column gets when names are cut to fit a terminal. */
+const MIN_NAME_WIDTH = 20;
+
+/**
+ * Renders the `list` table. With `width`, the terminal's columns, names too
+ * long for it are cut with `…`. Without it every name is whole, for scripts
+ * that read the output.
+ */
+export function renderListTable(listings: readonly StrategyListing[], style: ChalkInstance, width?: number): string {
   const rows = listings.map((listing) => [
     printable(listing.strategyId),
     listing.rows > 1 ? style.yellow(`${listing.rows} (duplicates)`) : String(listing.rows),
@@ -67,7 +75,8 @@ export function renderListTable(listings: readonly StrategyListing[], style: Cha
     noteCell(listing, style),
   ]);
 
-  return renderTable(COLUMNS, rows, style);
+  const fit = width === undefined ? undefined : { width, column: 0, minWidth: MIN_NAME_WIDTH };
+  return renderTable(COLUMNS, rows, style, fit);
 }
 
 function lastBackupCell(listing: StrategyListing): string {

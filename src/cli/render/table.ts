@@ -1,6 +1,6 @@
 import type { ChalkInstance } from 'chalk';
 
-import { displayWidth } from './text.js';
+import { displayWidth, truncate } from './text.js';
 
 /**
  * Plain-text tables for stdout: no borders, two spaces between columns, and
@@ -15,6 +15,16 @@ export interface Column {
   readonly align?: 'left' | 'right';
 }
 
+/** How to fit a table into a terminal by shortening the cells of one column. */
+export interface TableFit {
+  /** Terminal columns a line may take. */
+  readonly width: number;
+  /** Index of the column whose long cells are cut, ending with `…`. Its cells must be plain text, without styles. */
+  readonly column: number;
+  /** Narrowest the cut column gets, however wide the other columns are. */
+  readonly minWidth: number;
+}
+
 // SGR sequences such as `\u001b[1m`, the only escapes `style` puts in a cell.
 const STYLE_ESCAPE = /\u001b\[[0-9;]*m/g;
 
@@ -23,12 +33,23 @@ const STYLE_ESCAPE = /\u001b\[[0-9;]*m/g;
  * be printable (no newlines or control characters). Colour comes only from
  * `style`, so it is off exactly when `style` has colour off.
  *
+ * With `fit`, cells of the fit column that would push a line past
+ * `fit.width` are cut so the table stays aligned. The last column counts
+ * only as wide as its header, because it contains free text such as notes and
+ * one long note would otherwise cut every name. Lines with a note wider than
+ * that header can still run past the width.
+ *
  * Time is linear in the number of cells. cli-table3, used before, lays out
  * in time quadratic in the rows: 47 s of CPU for a list of 10,000 strategies.
  */
-export function renderTable(columns: readonly Column[], rows: readonly (readonly string[])[], style: ChalkInstance): string {
+export function renderTable(
+  columns: readonly Column[],
+  rows: readonly (readonly string[])[],
+  style: ChalkInstance,
+  fit?: TableFit,
+): string {
   const header = columns.map((column) => style.bold(column.header));
-  const lines = [header, ...rows];
+  const lines: (readonly string[])[] = [header, ...rows];
   const columnCount = columns.length;
 
   // Each cell is measured once, into cellWidths[line * columnCount + column].
@@ -42,6 +63,10 @@ export function renderTable(columns: readonly Column[], rows: readonly (readonly
     }
   });
 
+  if (fit !== undefined) {
+    shortenColumn(lines, cellWidths, widths, columns, fit);
+  }
+
   const rendered = lines.map((cells, line) => {
     let text = '';
     for (let column = 0; column < columnCount; column++) {
@@ -53,6 +78,42 @@ export function renderTable(columns: readonly Column[], rows: readonly (readonly
     return text.trimEnd();
   });
   return `${rendered.join('\n')}\n`;
+}
+
+/** Cuts the cells of `fit.column` that are wider than the room the other columns leave, updating the measured widths in place. */
+function shortenColumn(lines: (readonly string[])[], cellWidths: Float64Array, widths: number[], columns: readonly Column[], fit: TableFit): void {
+  const columnCount = columns.length;
+  const last = columnCount - 1;
+
+  let othersWidth = 0;
+  for (let column = 0; column < columnCount; column++) {
+    if (column === fit.column) {
+      continue;
+    }
+    const width = column === last ? cellWidth(columns[column]?.header ?? '') : (widths[column] ?? 0);
+    othersWidth += width + COLUMN_GAP;
+  }
+
+  const headerWidth = cellWidth(columns[fit.column]?.header ?? '');
+  const maxWidth = Math.max(fit.minWidth, headerWidth, fit.width - othersWidth);
+  if ((widths[fit.column] ?? 0) <= maxWidth) {
+    return;
+  }
+
+  // Line 0 is the header, which is never wider than maxWidth.
+  let widest = headerWidth;
+  for (let line = 1; line < lines.length; line++) {
+    const index = line * columnCount + fit.column;
+    const cells = lines[line] ?? [];
+    if ((cellWidths[index] ?? 0) > maxWidth) {
+      const shortened = [...cells];
+      shortened[fit.column] = truncate(cells[fit.column] ?? '', maxWidth);
+      lines[line] = shortened;
+      cellWidths[index] = displayWidth(shortened[fit.column] ?? '');
+    }
+    widest = Math.max(widest, cellWidths[index] ?? 0);
+  }
+  widths[fit.column] = widest;
 }
 
 const GAP = ' '.repeat(COLUMN_GAP);
