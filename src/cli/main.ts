@@ -61,6 +61,9 @@ export async function main(argv: readonly string[]): Promise<void> {
     verbose = Boolean(program.opts<GlobalOptions>().verbose);
   } catch (error) {
     process.exitCode = exitCodeFor(error);
+    if (error instanceof CommanderError && error.code === 'commander.unknownOption') {
+      await hintValueTakenForOption(error.message);
+    }
     if (!(error instanceof CommanderError)) {
       // Imported on failure only: the error printer loads chalk.
       const { reportError } = await import('./report.js');
@@ -69,6 +72,26 @@ export async function main(argv: readonly string[]): Promise<void> {
   }
 
   await flushStdout();
+}
+
+/**
+ * Writes a hint after commander's "unknown option" error when the option is
+ * a value in the bot's dialect, such as -Infinity. Commander 14 lets only
+ * plain negative numbers such as -5 through as arguments.
+ */
+async function hintValueTakenForOption(message: string): Promise<void> {
+  const flag = /^error: unknown option '(.*?)'(?:\n|$)/.exec(message)?.[1];
+  if (flag === undefined) {
+    return;
+  }
+
+  const { parseValue } = await import('../vars/index.js');
+  try {
+    parseValue(flag);
+  } catch {
+    return;
+  }
+  process.stderr.write(`hint: to pass ${flag} as a value, put -- before it: varsctl set STRATEGY KEY -- ${flag}\n`);
 }
 
 function exitCodeFor(error: unknown): number {

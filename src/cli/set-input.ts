@@ -14,6 +14,8 @@ export interface SetArguments {
   readonly stdin: boolean;
   readonly delete: boolean;
   readonly create: boolean;
+  /** The word that --wait-backup took as its timeout, if any: it may have been meant as VALUE. */
+  readonly waitBackupTimeout?: string | undefined;
 }
 
 /**
@@ -33,6 +35,12 @@ export async function buildChange(args: SetArguments, readStdin: () => Promise<s
     });
   }
   if (!fromStdin && args.value === undefined) {
+    if (args.waitBackupTimeout !== undefined) {
+      const timeout = JSON.stringify(args.waitBackupTimeout);
+      throw new UsageError(`missing VALUE for ${JSON.stringify(args.key)}: --wait-backup took ${timeout} as its timeout`, {
+        hint: `put VALUE before --wait-backup: varsctl set STRATEGY ${JSON.stringify(args.key)} ${args.waitBackupTimeout} --wait-backup`,
+      });
+    }
     throw new UsageError(`missing VALUE for ${JSON.stringify(args.key)}`, {
       hint: 'give VALUE, read it from standard input with - or --stdin, or use --delete to remove the key',
     });

@@ -25,6 +25,8 @@ export interface SetRequest {
   readonly create: boolean;
   /** Write even when the strategy looks live. */
   readonly force: boolean;
+  /** Write even when the new value has another type than the old one (`--change-type`); default false. */
+  readonly allowTypeChange?: boolean;
   readonly liveWindowMs: number;
   /** Work out the change and check it, but write nothing. */
   readonly dryRun: boolean;
@@ -55,7 +57,10 @@ export interface SetOutcome {
   readonly newText: string | null;
   /** The whole `variables` text written (or that would be written). */
   readonly variables: string;
-  /** Warnings about strings in the new value that the bot converts on load or older bots reject. */
+  /**
+   * Warnings about a change of type or rounded digits, and about strings in
+   * the new value that the bot converts on load or older bots reject.
+   */
   readonly warnings: readonly string[];
   readonly live: LiveStatus;
   /** True when --force was given, so a live strategy does not stop the write. */
@@ -69,7 +74,8 @@ export interface SetOutcome {
  * Sets or deletes one variable and returns what changed. Writes nothing for
  * a dry run or when the value is already stored. Throws NotFoundError for a
  * missing strategy or key, CorruptDataError for a stored text the bot cannot
- * load, and ConflictError when the strategy looks live or the row changed
+ * load, UsageError when the value changes type without `allowTypeChange`,
+ * and ConflictError when the strategy looks live or the row changed
  * after it was read.
  */
 export async function setVariable(store: Store, request: SetRequest, hooks: SetHooks = {}): Promise<SetOutcome> {
@@ -96,6 +102,19 @@ export async function setVariable(store: Store, request: SetRequest, hooks: SetH
   const newText = newValue === null ? null : serializeValue(newValue);
   const live = liveStatus(loaded.lastUpdated, request.liveWindowMs, request.nowMs);
   const warnings = newValue === null ? [] : await valueWarnings(key, newValue);
+  if (oldValue !== null && newValue !== null && oldText !== newText) {
+    // Throws UsageError for a change of type without --change-type, except in a dry run.
+    const { checkTypeChange } = await import('./set-type-change.js');
+    const typeWarnings = checkTypeChange({
+      strategyId: request.strategyId,
+      key,
+      oldValue,
+      newValue,
+      allowed: Boolean(request.allowTypeChange),
+      dryRun: request.dryRun,
+    });
+    warnings.unshift(...typeWarnings);
+  }
 
   const outcome = {
     strategyId: request.strategyId,

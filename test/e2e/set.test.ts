@@ -78,7 +78,7 @@ describe.each(DIALECTS)('set on %s', (dialect) => {
     ];
     for (const [typed, stored] of cases) {
       // A VALUE starting with '-' that is not a number needs '--' before it.
-      const result = await set(['Bot', 'v', '--live-window', '0', '--', typed]);
+      const result = await set(['Bot', 'v', '--live-window', '0', '--change-type', '--', typed]);
       expect(result.stderr).not.toContain('error');
       expect(await readVariables(db, 'Bot')).toBe(`{"v": ${stored}}`);
     }
@@ -197,6 +197,44 @@ describe.each(DIALECTS)('set on %s', (dialect) => {
 
     expect(result.exitCode).toBe(2);
     expect(result.stderr).toMatch(/^error: missing VALUE for "qty"\nhint: /);
+  });
+
+  it('names the word --wait-backup took for VALUE', async () => {
+    await seedBotTable(db, [{ strategyId: 'Bot', variables: BOT }]);
+
+    const result = await set(['Bot', 'qty', '--wait-backup', '5', '--force']);
+
+    expect(result.exitCode).toBe(2);
+    expect(result.stderr).toBe(
+      'error: missing VALUE for "qty": --wait-backup took "5" as its timeout\n' +
+        'hint: put VALUE before --wait-backup: varsctl set STRATEGY "qty" 5 --wait-backup\n',
+    );
+    expect(await readVariables(db, 'Bot')).toBe(BOT);
+  });
+
+  it('hints at -- for a VALUE read as an option', async () => {
+    await seedBotTable(db, [{ strategyId: 'Bot', variables: BOT }]);
+
+    const infinity = await set(['Bot', 'stop', '-Infinity']);
+    const exponent = await set(['Bot', 'stop', '-1E-5']);
+    const option = await set(['Bot', 'stop', '-x']);
+
+    expect(infinity.exitCode).toBe(2);
+    expect(infinity.stderr).toContain("error: unknown option '-Infinity'\n");
+    expect(infinity.stderr).toContain('hint: to pass -Infinity as a value, put -- before it: varsctl set STRATEGY KEY -- -Infinity\n');
+    expect(exponent.stderr).toContain('hint: to pass -1E-5 as a value, put -- before it');
+    expect(option.exitCode).toBe(2);
+    expect(option.stderr).not.toContain('hint:');
+    expect(await readVariables(db, 'Bot')).toBe(BOT);
+  });
+
+  it('help pipes show, not --json, back into set', async () => {
+    const result = await set(['--help']);
+
+    expect(result.exitCode).toBe(0);
+    expect(result.stdout).toContain('varsctl show MomentumBot positions > positions.txt\n');
+    expect(result.stdout).toContain('varsctl set MomentumBot positions - < positions.txt\n');
+    expect(result.stdout).not.toMatch(/jq .*\| varsctl set/);
   });
 
   it('rejects a strategy that looks live', async () => {

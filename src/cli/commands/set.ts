@@ -15,6 +15,15 @@ input; with --string one final newline is dropped from it. A VALUE that
 starts with - and is not a number, such as -Infinity, needs -- before it:
 varsctl set MomentumBot band -- -Infinity.
 
+A VALUE that the bot would load with another type than the stored value
+(an int over a float, a str over a date, null over a list) is rejected with
+exit 2 unless --change-type is given; a value that replaces None only warns.
+"varsctl show STRATEGY KEY" prints a value in the form set reads, so its
+output fed back to set keeps the type and every digit. JSON output does not:
+--json writes NaN as the str "NaN", and jq 1.6 rounds integers beyond 2^53
+to doubles and writes 100.0 as the int 100. set warns when a new int looks
+like the stored one rounded that way.
+
 Only the edited key's bytes change; every other value keeps its stored text.
 The write is a compare-and-swap against the row that was read: if the bot or
 another tool wrote the row in between, nothing is written and the command
@@ -41,7 +50,9 @@ Examples:
   varsctl set MomentumBot old_key --delete
   varsctl set NewBot qty 0 --create
   varsctl set MomentumBot qty 10 --force --wait-backup 2m
-  jq -c .positions saved.json | varsctl set MomentumBot positions -`;
+  varsctl set MomentumBot entry_price null --change-type
+  varsctl show MomentumBot positions > positions.txt
+  varsctl set MomentumBot positions - < positions.txt`;
 
 interface SetOptions {
   string?: boolean;
@@ -49,6 +60,7 @@ interface SetOptions {
   delete?: boolean;
   create?: boolean;
   force?: boolean;
+  changeType?: boolean;
   liveWindow: string;
   dryRun?: boolean;
   waitBackup?: string | true;
@@ -69,6 +81,7 @@ export function registerSet(program: Command): Command {
     .option('--delete', 'remove KEY (takes no VALUE)')
     .option('--create', 'create the strategy when it has no row yet')
     .option('--force', 'write even when the strategy looks live')
+    .option('--change-type', "write even when VALUE has another type than the stored value (int, float, str, date, ...)")
     .option('--live-window <duration>', 'a last backup more recent than this makes a strategy look live (0 turns the check off)', DEFAULT_LIVE_WINDOW)
     .option('--dry-run', 'show the old and new value and write nothing')
     .option('--wait-backup [timeout]', `after writing, wait for the bot's next backup and check the value survived (default ${DEFAULT_WAIT_TIMEOUT})`)
@@ -94,6 +107,7 @@ async function setAction(context: Context, strategyId: string, key: string, valu
       stdin: Boolean(options.stdin),
       delete: Boolean(options.delete),
       create: Boolean(options.create),
+      waitBackupTimeout: typeof options.waitBackup === 'string' ? options.waitBackup : undefined,
     },
     () => readStdin(context),
   );
@@ -109,6 +123,7 @@ async function setAction(context: Context, strategyId: string, key: string, valu
     change,
     create: Boolean(options.create),
     force: Boolean(options.force),
+    allowTypeChange: Boolean(options.changeType),
     liveWindowMs,
     dryRun: Boolean(options.dryRun),
     nowMs: Date.now(),
