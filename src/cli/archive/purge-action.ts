@@ -76,6 +76,7 @@ export async function purgeStrategies(context: Context, options: PurgeOptions): 
     yes: options.yes,
     interactive: context.interactive,
     command: 'purge',
+    consequence: 'nothing was deleted',
   });
 
   const backup = options.backup ? await writeBackup(context, store, candidates, options) : null;

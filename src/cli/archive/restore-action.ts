@@ -86,6 +86,8 @@ async function restoreFrom(context: Context, input: ArchiveInput, options: Resto
       yes: options.yes,
       interactive: context.interactive,
       command: 'restore',
+      consequence: 'nothing was written',
+      stdinIsInput: options.file === '-',
     });
   }
 
