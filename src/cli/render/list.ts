@@ -57,7 +57,7 @@ const COLUMNS = [
 ] as const;
 
 /** Narrowest the STRATEGY column gets when names are cut to fit a terminal. */
-const MIN_NAME_WIDTH = 20;
+const MIN_NAME_WIDTH = 16;
 
 /**
  * Renders the `list` table. With `width`, the terminal's columns, names too
