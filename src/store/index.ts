@@ -5,7 +5,6 @@ import { parseDatabaseUrl } from './url.js';
 
 export type * from './types.js';
 export { maskUrl } from './url.js';
-export { formatNewYork } from './timestamp.js';
 export { encodeEscaped, invalidUtf8Offset } from './utf8.js';
 
 export interface OpenStoreOptions {

@@ -222,12 +222,6 @@ export function formatUtcText(epochMicros: bigint): string {
   return `${formatWall(epochMicros, 'always')}+00:00`;
 }
 
-/** Formats an instant for people: New York time to the second, `2026-12-04 14:41:06 EST`. */
-export function formatNewYork(epochMicros: bigint): string {
-  const wall = newYorkWall(epochMicros);
-  return `${formatWall(wall.wallMicros, 'never')} ${wall.zoneName}`;
-}
-
 /** UTC wall time of a calendar date and clock time, in microseconds; null for an invalid date. */
 function wallTimeMicros(year: number, month: number, day: number, hour: number, minute: number, second: number): bigint | null {
   if (month < 1 || month > 12 || day < 1 || day > 31 || hour > 23 || minute > 59 || second > 59) {

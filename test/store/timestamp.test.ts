@@ -1,9 +1,9 @@
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 
+import { formatNewYork } from '../../src/cli/time.js';
 import {
   formatBotSqliteText,
-  formatNewYork,
   formatNewYorkWallText,
   formatUtcText,
   nowEpochMicros,
