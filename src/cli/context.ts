@@ -38,9 +38,9 @@ export interface Context {
 }
 
 // What an interrupt leaves when the command says nothing more precise.
-// NOTE: restore and purge print their summary after their write committed.
-// An interrupt while that output waits for a slow stdout reports that
-// nothing was written or deleted, although it was.
+// A command that writes sets a state with `committed` once its write has
+// committed, so that an interrupt after the commit never reports that
+// nothing was written.
 const INTERRUPT_STATES: Readonly<Record<string, InterruptState>> = {
   list: { consequence: 'nothing was changed' },
   show: { consequence: 'nothing was changed' },
@@ -73,6 +73,7 @@ export async function runCommand(
   interruptState: InterruptState = INTERRUPT_STATES[command.name()] ?? { consequence: 'nothing was changed' },
 ): Promise<void> {
   const interrupts = watchCommand(command.name(), interruptState);
+  let state = interruptState;
   let opened: Promise<Store> | undefined;
 
   try {
@@ -89,7 +90,10 @@ export async function runCommand(
         opened ??= openConfiguredStore(options, output, request);
         return opened;
       },
-      setInterruptState: (state) => interrupts.setState(state),
+      setInterruptState: (next) => {
+        state = next;
+        interrupts.setState(next);
+      },
     };
 
     interrupts.signal.throwIfAborted();
@@ -100,7 +104,11 @@ export async function runCommand(
       if (!interrupts.signal.aborted) {
         throw error;
       }
-      await stopInterrupted(running, opened);
+      const finished = await stopInterrupted(running, opened);
+      if (finished && state.committed === true) {
+        // The write committed and the report is out: the signal came too late to stop anything.
+        return;
+      }
       throw interrupts.error();
     }
   } catch (error) {
@@ -133,13 +141,17 @@ function exitSoon(error: InterruptedError): void {
  * Closes the connection under an interrupted action, which makes its
  * pending queries fail, then gives the action a short time to settle. Input
  * from stdin (a prompt, `set KEY -`) is closed too, so that the process can
- * exit while the action still waits for it.
+ * exit while the action still waits for it. Returns true when the action
+ * completed without an error in that time.
  */
-async function stopInterrupted(running: Promise<void>, opened: Promise<Store> | undefined): Promise<void> {
+async function stopInterrupted(running: Promise<void>, opened: Promise<Store> | undefined): Promise<boolean> {
   const { setTimeout: sleep } = await import('node:timers/promises');
 
+  let finished = false;
   const settled = running.then(
-    () => undefined,
+    () => {
+      finished = true;
+    },
     () => undefined,
   );
   if (opened !== undefined) {
@@ -151,6 +163,7 @@ async function stopInterrupted(running: Promise<void>, opened: Promise<Store> | 
     process.stdin.setRawMode(false);
   }
   process.stdin.destroy();
+  return finished;
 }
 
 export function lockTimeoutMs(options: GlobalOptions): number {

@@ -26,6 +26,11 @@ export interface InterruptState {
   readonly during?: string;
   /** The state the interrupt leaves, such as "no file was written". */
   readonly consequence: string;
+  /**
+   * True once the command's write has committed. `runCommand` then lets an
+   * interrupted command finish its report and exit 0 if it does so in time.
+   */
+  readonly committed?: boolean;
 }
 
 interface Watch {

@@ -80,9 +80,33 @@ export async function purgeStrategies(context: Context, options: PurgeOptions): 
   });
 
   const backup = options.backup ? await writeBackup(context, store, candidates, options) : null;
-  // One transaction: if the process dies here, even by Ctrl-C, the database rolls it back.
-  const deleted = await store.deleteStrategies(candidates.map((candidate) => candidate.strategyId));
+  const deleted = await deleteCandidates(store, candidates, backup);
+
+  const undo = backup === null ? '' : `; varsctl restore ${backup} brings them back`;
+  context.setInterruptState({ committed: true, consequence: `the purge was committed: ${countRows(deleted)} were deleted${undo}` });
+  if (backup !== null) {
+    // Printed even with --quiet: this line is how to undo the purge.
+    process.stderr.write(`saved the purged rows to ${backup}${undo}\n`);
+  }
   await report(context, { candidates, rows: deleted, backup, deleted: true, dryRun: false, database: store.displayUrl });
+}
+
+/**
+ * Deletes the candidates in one transaction: if the process dies here, even
+ * by Ctrl-C, the database rolls it back. When the delete fails, the backup
+ * file already written is reported as not needed, and the error propagates.
+ */
+async function deleteCandidates(store: Store, candidates: readonly PurgeCandidate[], backup: string | null): Promise<number> {
+  try {
+    return await store.deleteStrategies(candidates.map((candidate) => candidate.strategyId));
+  } catch (error) {
+    if (backup !== null) {
+      // NOTE: a PostgreSQL connection lost while COMMIT is under way leaves it
+      // unknown whether the delete committed, which is why the copy is kept.
+      process.stderr.write(`purge failed, so nothing was deleted; the copy in ${backup} is not needed and can be removed\n`);
+    }
+    throw error;
+  }
 }
 
 /**
@@ -114,8 +138,6 @@ async function writeBackup(context: Context, store: Store, candidates: readonly 
     interrupts.dispose();
   }
 
-  // Printed even with --quiet: this line is how to undo the purge.
-  process.stderr.write(`saved the purged rows to ${sink.name}; varsctl restore ${sink.name} brings them back\n`);
   return sink.name;
 }
 
