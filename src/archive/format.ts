@@ -101,6 +101,18 @@ export const rowSchema = z.strictObject({
   row_sha256: z.string().regex(SHA256_HEX, 'must be 64 lowercase hex digits'),
 });
 
+/** Converts a row line's `last_updated` member, as rowSchema read it, to an ArchiveTimestamp. */
+export function archiveTimestamp(member: z.infer<typeof rowSchema>['last_updated']): ArchiveTimestamp | null {
+  if (member === null) {
+    return null;
+  }
+  return {
+    text: member.text,
+    dialect: member.dialect,
+    epochMicros: member.epoch_micros === null ? null : BigInt(member.epoch_micros),
+  };
+}
+
 export const trailerSchema = z.object({
   end: z.literal(true),
   rows: z.number().int().nonnegative(),

@@ -6,6 +6,7 @@ import { CorruptDataError } from '../errors.js';
 import { rowDigest } from './digest.js';
 import { checkEditedRow } from './edits.js';
 import {
+  archiveTimestamp,
   FORMAT_NAME,
   FORMAT_VERSION,
   MAX_LINE_BYTES,
@@ -243,14 +244,7 @@ function readRow(record: Record<string, unknown>, lineNumber: number, damaged: D
   }
 
   const { data } = parsed;
-  const lastUpdated =
-    data.last_updated === null
-      ? null
-      : {
-          text: data.last_updated.text,
-          dialect: data.last_updated.dialect,
-          epochMicros: data.last_updated.epoch_micros === null ? null : BigInt(data.last_updated.epoch_micros),
-        };
+  const lastUpdated = archiveTimestamp(data.last_updated);
 
   return { strategyId: data.strategy_id, id: data.id, lastUpdated, variables: data.variables };
 }

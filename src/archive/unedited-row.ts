@@ -1,7 +1,7 @@
 import { createHash } from 'node:crypto';
 
 import { digestHead } from './digest.js';
-import { rowSchema, type ArchiveRow } from './format.js';
+import { archiveTimestamp, rowSchema, type ArchiveRow } from './format.js';
 import { rowLineHead } from './row-line.js';
 
 const VARIABLES_MEMBER = Buffer.from(',"variables":', 'latin1');
@@ -57,14 +57,7 @@ export function readUneditedRow(bytes: Buffer): ArchiveRow | undefined {
   }
 
   const { data } = parsed;
-  const lastUpdated =
-    data.last_updated === null
-      ? null
-      : {
-          text: data.last_updated.text,
-          dialect: data.last_updated.dialect,
-          epochMicros: data.last_updated.epoch_micros === null ? null : BigInt(data.last_updated.epoch_micros),
-        };
+  const lastUpdated = archiveTimestamp(data.last_updated);
   const row: ArchiveRow = { strategyId: data.strategy_id, id: data.id, lastUpdated, variables: null };
   if (rowLineHead(row) !== head) {
     return undefined;
