@@ -19,13 +19,18 @@ describe('sqliteError', () => {
     ['SQLITE_CORRUPT', 'database disk image is malformed', /PRAGMA integrity_check/],
     ['SQLITE_FULL', 'database or disk is full', /free space/],
     ['SQLITE_IOERR_WRITE', 'disk I\/O error', /check the disk and the file system/],
-    ['SQLITE_BUSY', 'database is locked', /--lock-timeout/],
   ] as const)('explains %s in words', ([code, message, words]) => {
     const error = sqliteError(sqliteFailure(code, message), CONTEXT) as RuntimeFailure;
 
     expect(error.hint).toMatch(words);
     expect(error.hint?.endsWith(`(SQLite error ${code})`)).toBe(true);
     expect(error.message).toContain('could not delete strategies');
+  });
+
+  it('explains a locked file', () => {
+    const error = sqliteError(sqliteFailure('SQLITE_BUSY', 'database is locked'), CONTEXT);
+
+    expect(error.message).toBe('could not delete strategies: database is locked by another process (waited 0.4 s)');
   });
 
   it('names the folder for READONLY_DIRECTORY', () => {

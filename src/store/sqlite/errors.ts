@@ -36,7 +36,8 @@ export function sqliteError(error: unknown, context: SqliteErrorContext): Error 
     case 'SQLITE_BUSY':
     case 'SQLITE_LOCKED':
       return new RuntimeFailure(`${failed}: database is locked by another process (waited ${formatWait(context.lockTimeoutMs)})`, {
-        hint: withCode('retry when the bot is not writing, or wait longer with --lock-timeout (milliseconds)'),
+        // The message already says what failed in words, so the hint leaves out the code.
+        hint: 'retry when the bot is not writing, or wait longer with --lock-timeout (milliseconds)',
         cause: error,
       });
     case 'SQLITE_READONLY':
