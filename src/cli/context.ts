@@ -184,6 +184,9 @@ async function openConfiguredStore(options: GlobalOptions, output: Output, reque
   for (const warning of resolved.warnings) {
     output.warn(warning);
   }
+  for (const note of resolved.notes) {
+    output.debug(note);
+  }
 
   const opened = await openStore({
     url: resolved.url,

@@ -20,6 +20,8 @@ export interface DotenvBinding {
   readonly key: string;
   /** Null for a key without `=`, which python-dotenv leaves unset. */
   readonly value: string | null;
+  /** True when the value was written without quotes. */
+  readonly unquoted: boolean;
   /** 1-based line where the binding starts. */
   readonly line: number;
 }
@@ -137,6 +139,26 @@ export function parseDotenv(text: string): DotenvResult {
 }
 
 /**
+ * Describes how npm's dotenv would read `binding` differently, for a note:
+ * it ends an unquoted value at its first `#` and leaves `${VAR}` as written
+ * (checked with dotenv 18.0). Returns an empty list when both read it alike.
+ */
+export function npmDotenvDifferences(binding: DotenvBinding): string[] {
+  const differences: string[] = [];
+  if (binding.value === null) {
+    return differences;
+  }
+
+  if (binding.unquoted && binding.value.includes('#')) {
+    differences.push('its unquoted value contains "#", where npm\'s dotenv would end the value');
+  }
+  if (new RegExp(VARIABLE.source).test(binding.value)) {
+    differences.push("its value contains ${...}, which npm's dotenv would keep as written");
+  }
+  return differences;
+}
+
+/**
  * Expands `${VAR}` in every value as `load_dotenv(override=False)` does: a
  * variable of the process environment wins over one defined earlier in the
  * file, and an unknown one without a default becomes the empty string.
@@ -173,15 +195,17 @@ function parseBinding(reader: Reader): Omit<DotenvBinding, 'line'> | null {
   reader.read(WHITESPACE);
 
   let value: string | null = null;
+  let unquoted = true;
   if (reader.peek() === '=') {
     const [equalSign = ''] = reader.read(EQUAL_SIGN);
+    unquoted = reader.peek() !== "'" && reader.peek() !== '"';
     // `KEY= # note` is an empty value and a comment; `KEY=#x` is the value `#x`.
     value = equalSign.length > 1 && reader.peek() === '#' ? '' : parseValue(reader);
   }
 
   reader.read(COMMENT);
   reader.read(END_OF_LINE);
-  return key === null ? null : { key, value };
+  return key === null ? null : { key, value, unquoted };
 }
 
 function parseKey(reader: Reader): string | null {

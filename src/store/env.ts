@@ -2,7 +2,7 @@ import { readFileSync } from 'node:fs';
 import path from 'node:path';
 
 import { RuntimeFailure, UsageError } from '../errors.js';
-import { expandDotenv, parseDotenv } from './dotenv.js';
+import { expandDotenv, npmDotenvDifferences, parseDotenv, type DotenvBinding } from './dotenv.js';
 
 /**
  * Finds the database URL as the bot finds it: `--db` first, then
@@ -24,6 +24,8 @@ export interface ResolvedUrl {
   /** Origin of the URL, for messages: "--db", "DB_CONNECTION_STR in the environment", "DB_CONNECTION_STR in /path/.env". */
   source: string;
   warnings: string[];
+  /** Notes for --verbose on where npm's dotenv would read the URL's `.env` line differently. */
+  notes: string[];
 }
 
 const URL_VARIABLE = 'DB_CONNECTION_STR';
@@ -32,6 +34,7 @@ const DEPRECATED_URL_VARIABLE = 'ACCOUNT_HISTORY_DB_CONNECTION_STR';
 interface LoadedEnvFile {
   readonly file: string;
   readonly values: ReadonlyMap<string, string | null>;
+  readonly bindings: readonly DotenvBinding[];
   readonly warnings: string[];
 }
 
@@ -40,7 +43,7 @@ export function resolveDatabaseUrl(request: ResolveUrlRequest): ResolvedUrl {
   const warnings = [...(loaded?.warnings ?? [])];
 
   if (request.db !== undefined && request.db !== '') {
-    return { url: request.db, source: '--db', warnings };
+    return { url: request.db, source: '--db', warnings, notes: [] };
   }
 
   for (const name of [URL_VARIABLE, DEPRECATED_URL_VARIABLE]) {
@@ -51,7 +54,8 @@ export function resolveDatabaseUrl(request: ResolveUrlRequest): ResolvedUrl {
     if (name === DEPRECATED_URL_VARIABLE) {
       warnings.push(`${DEPRECATED_URL_VARIABLE} is deprecated; name the variable ${URL_VARIABLE}, as current Lumibot versions read it`);
     }
-    return { url: found.value, source: found.source, warnings };
+    const notes = found.fromFile && loaded !== undefined ? dotenvNotes(name, loaded) : [];
+    return { url: found.value, source: found.source, warnings, notes };
   }
 
   const searched = loaded === undefined ? 'the environment' : `the environment and ${loaded.file}`;
@@ -64,19 +68,34 @@ function lookUp(
   name: string,
   env: NodeJS.ProcessEnv,
   loaded: LoadedEnvFile | undefined,
-): { value: string; source: string } | undefined {
+): { value: string; source: string; fromFile: boolean } | undefined {
   // An empty variable in the environment still keeps .env from setting it,
   // and the bot reads an empty value as unset.
   const fromEnvironment = env[name];
   if (fromEnvironment !== undefined) {
-    return fromEnvironment === '' ? undefined : { value: fromEnvironment, source: `${name} in the environment` };
+    return fromEnvironment === '' ? undefined : { value: fromEnvironment, source: `${name} in the environment`, fromFile: false };
   }
 
   const fromFile = loaded?.values.get(name);
   if (fromFile === undefined || fromFile === null || fromFile === '') {
     return undefined;
   }
-  return { value: fromFile, source: `${name} in ${loaded?.file}` };
+  return { value: fromFile, source: `${name} in ${loaded?.file}`, fromFile: true };
+}
+
+/**
+ * Builds the notes on how npm's dotenv would read the `.env` line of `name`.
+ * The value itself is left out, because it may contain a password.
+ */
+function dotenvNotes(name: string, loaded: LoadedEnvFile): string[] {
+  // The last binding of a key is the one python-dotenv keeps.
+  const binding = [...loaded.bindings].reverse().find((candidate) => candidate.key === name);
+  if (binding === undefined) {
+    return [];
+  }
+  return npmDotenvDifferences(binding).map(
+    (difference) => `${loaded.file} line ${binding.line}: ${name} is read as python-dotenv (and so the bot) reads it, but ${difference}`,
+  );
 }
 
 /** Reads `--env-file` (which must exist) or `./.env` (which may be missing). */
@@ -106,5 +125,5 @@ function loadEnvFile(request: ResolveUrlRequest): LoadedEnvFile | undefined {
     (line) => `${file} line ${line} cannot be parsed and is skipped, as python-dotenv skips it; check its quotes`,
   );
 
-  return { file, values: expandDotenv(parsed.bindings, request.env), warnings };
+  return { file, values: expandDotenv(parsed.bindings, request.env), bindings: parsed.bindings, warnings };
 }
