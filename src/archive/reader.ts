@@ -72,6 +72,9 @@ export async function* readArchive(chunks: AsyncIterable<Uint8Array>, options: R
   for await (const line of lines) {
     lastLine = line.number;
 
+    if (line.number === 1 && line.bytes[0] === 0x1f && line.bytes[1] === 0x8b) {
+      throw gzipped(options.name);
+    }
     if (trailer !== undefined) {
       throw damaged(`extra data after the trailer line, at line ${line.number}`);
     }
@@ -159,6 +162,14 @@ const EDITED_HINT =
   `otherwise ${REEXPORT_HINT}`;
 
 type Damaged = (detail: string, hint?: string) => CorruptDataError;
+
+/** Builds the error for a file that starts with the gzip magic bytes 1f 8b. */
+function gzipped(name: string): CorruptDataError {
+  const source = name === 'standard input' ? 'FILE' : name;
+  return new CorruptDataError(`${name} is gzip-compressed, but varsctl reads only uncompressed export files`, {
+    hint: `decompress it on the way in: gunzip -c ${source} | varsctl restore -`,
+  });
+}
 
 const utf8 = new TextDecoder('utf-8', { fatal: true, ignoreBOM: true });
 

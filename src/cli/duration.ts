@@ -30,7 +30,9 @@ const DURATION = new RegExp(`^(?:${NUMBER}\\s*${UNIT}\\s*)+$`);
 const PART = new RegExp(`${NUMBER}\\s*${UNIT}`, 'g');
 const UNITLESS = new RegExp(`^${NUMBER}$`);
 
-const UNITS_HINT = 'units: ms, s (or sec), m (or min), h, d, w';
+/** The accepted units, for help texts and hints, so that both list the same ones. */
+export const DURATION_UNITS = 'ms, s (or sec), m (or min), h, d, w';
+const UNITS_HINT = `units: ${DURATION_UNITS}`;
 
 export interface DurationRules {
   /** A number without a unit: seconds, or rejected where reading it wrongly would delete data. Default seconds. */

@@ -26,6 +26,15 @@ export async function strategyNotFound(store: Store, strategyId: string): Promis
   const suggestions = suggestNames(strategyId, names);
 
   const message = `strategy ${quote(strategyId)} not found in ${store.tableName}`;
+  const encodedOtherwise = names.filter((name) => name !== strategyId && name.normalize('NFC') === strategyId.normalize('NFC'));
+  if (encodedOtherwise.length > 0) {
+    const stored = encodedOtherwise.map((name) => `${quote(name)}, which is ${bashQuote(name)} in bash`).join(' or ');
+    return new NotFoundError(message, {
+      hint:
+        `the table has ${stored}: the same name after Unicode NFC normalization, differing only in how accents are encoded. ` +
+        'The bot matches strategy_id byte for byte, so pass the stored spelling.',
+    });
+  }
   if (suggestions.length > 0) {
     return new NotFoundError(message, {
       hint: `did you mean ${suggestions.map(quote).join(' or ')}? The bot matches strategy_id exactly, case and spaces included.`,
@@ -84,7 +93,25 @@ function nearness(wanted: string, candidate: string): number | null {
 }
 
 function normalize(name: string): string {
-  return name.trim().toLowerCase();
+  return name.normalize('NFC').trim().toLowerCase();
+}
+
+/** Spells `name` as a bash `$'...'` string with every character outside printable ASCII escaped, such as `$'Cafe\u0301'`. */
+export function bashQuote(name: string): string {
+  let body = '';
+  for (const character of name) {
+    const codePoint = character.codePointAt(0) ?? 0;
+    if (character === "'" || character === '\\') {
+      body += `\\${character}`;
+    } else if (codePoint >= 0x20 && codePoint < 0x7f) {
+      body += character;
+    } else if (codePoint <= 0xffff) {
+      body += `\\u${codePoint.toString(16).padStart(4, '0')}`;
+    } else {
+      body += `\\U${codePoint.toString(16).padStart(8, '0')}`;
+    }
+  }
+  return `$'${body}'`;
 }
 
 /** Edit distance over code points, so an emoji counts as one character. */

@@ -1,6 +1,7 @@
 import type { Command } from 'commander';
 
 import { runCommand, type Context } from '../context.js';
+import { DURATION_UNITS } from '../duration.js';
 import { DEFAULT_LIVE_WINDOW } from '../live.js';
 
 const HELP = `
@@ -27,8 +28,8 @@ purged-<UTC time>-<database>.jsonl. Its path is printed on stderr, even with
 -q, because  varsctl restore FILE  brings the rows back. --no-backup skips it.
 The delete is one transaction.
 
-Durations: a whole number with a unit: s, m (minutes), h, d, w; units can be
-combined, as in 1d12h.
+Durations: a number and a unit, combined as in 1d12h. Units:
+${DURATION_UNITS}.
 
 Examples:
   varsctl purge OldBot --dry-run
