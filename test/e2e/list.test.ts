@@ -272,6 +272,19 @@ describe('list width on sqlite', () => {
     expect(lines[1]?.indexOf('  1  ')).toBe(lines[2]?.indexOf('  1  '));
   });
 
+  it("cuts long names in purge's table too", async () => {
+    const result = await listInTerminal('purge', LONG_NAME, 'MomentumBot', '--dry-run', '--no-color');
+
+    const lines = result.stdout.split('\r\n').filter((line) => line.startsWith('STRATEGY') || /^(Longx|MomentumBot)/.test(line));
+    expect(result.exitCode, result.stdout).toBe(0);
+    expect(lines).toHaveLength(3);
+    for (const line of lines) {
+      expect(line.length, line).toBeLessThanOrEqual(80);
+    }
+    expect(lines[1]).toMatch(/^Longx+… +1  /);
+    expect(lines[1]?.indexOf(" 1  ")).toBe(lines[2]?.indexOf(" 1  "));
+  });
+
   it('keeps names whole in --json on a terminal', async () => {
     const result = await listInTerminal('list', '--no-placeholder', '--json');
 

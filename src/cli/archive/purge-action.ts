@@ -10,6 +10,7 @@ import { liveStrategyError } from '../live.js';
 import { createProgress } from '../progress.js';
 import { confirm } from '../prompt.js';
 import { renderTable } from '../render/table.js';
+import { terminalColumns } from '../render/terminal.js';
 import { printable, quote } from '../render/text.js';
 import { formatAge, formatIsoUtc, formatNewYork, millisFromMicros } from '../time.js';
 import { createBackupFolder } from './backup-folder.js';
@@ -187,8 +188,12 @@ function renderCandidates(candidates: readonly PurgeCandidate[], nowMs: number, 
       candidate.reasons.join(', '),
     ];
   });
-  return renderTable(columns, rows, style);
+  // The table goes to stderr, for people only, so long names are cut to a terminal's width there.
+  const width = terminalColumns(process.stderr);
+  return renderTable(columns, rows, style, width === null ? undefined : { width, column: 0, minWidth: MIN_NAME_WIDTH });
 }
+
+const MIN_NAME_WIDTH = 16;
 
 interface PurgeReport {
   readonly candidates: readonly PurgeCandidate[];
