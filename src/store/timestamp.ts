@@ -37,10 +37,11 @@ const NEW_YORK_PARTS_OPTIONS: Intl.DateTimeFormatOptions = {
 
 /** Returns the current instant with microsecond resolution. */
 export function nowEpochMicros(): bigint {
-  // timeOrigin + now() carries fractions of a millisecond; both are wall-clock
-  // anchored, and 2^53 microseconds is far beyond any current date.
-  const millis = performance.timeOrigin + performance.now();
-  return BigInt(Math.round(millis * 1000));
+  // Node.js reads the wall clock to the millisecond only. performance.timeOrigin
+  // + performance.now() has finer digits but follows the monotonic clock, which
+  // was seen 11 ms behind the wall clock here, so a backup would look older
+  // than it is. The bot's own microseconds come from the wall clock.
+  return BigInt(Date.now()) * 1000n;
 }
 
 /**
