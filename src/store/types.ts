@@ -130,9 +130,10 @@ export interface Store {
   streamRows(strategyIds?: readonly string[]): AsyncIterable<BackupRow>;
 
   /**
-   * In one transaction: create the table as the bot would if it is missing,
+   * In one transaction: create the table as the bot would if it is missing
+   * (with its placeholder row, unless `strategyIds` names the placeholder),
    * delete the existing rows of every strategy in `strategyIds`, then insert
-   * `rows` in batches. Rolls back entirely on any failure, and when
+   * `rows`. Returns the rows inserted from `rows`. Rolls back entirely on any failure, and when
    * `options.signal` has aborted by the time the last row is written.
    */
   replaceStrategies(strategyIds: readonly string[], rows: AsyncIterable<RestoreRow>, options?: ReplaceOptions): Promise<number>;

@@ -63,7 +63,10 @@ describe('restore of texts a database cannot store', () => {
 
     expect(result.exitCode, result.stderr).toBe(0);
     const rows = await tableRows(postgres);
-    expect(rows.map((row) => [row.strategy_id, row.variables])).toEqual([['Good', '{"a": 1}']]);
+    expect(rows.map((row) => [row.strategy_id, row.variables])).toEqual([
+      ['Good', '{"a": 1}'],
+      ['INITIAL VALUE', 'INITIAL VALUE'],
+    ]);
   });
 
   it('keeps the bytes in SQLite', async () => {

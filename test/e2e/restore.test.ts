@@ -102,6 +102,28 @@ describe.each(DIALECTS)('restore on %s', (dialect) => {
     }
   });
 
+  it('adds the placeholder row to a table it creates', async () => {
+    await exportAll();
+    const target = await createTestDatabase(dialect);
+
+    try {
+      const result = await varsctl(target, ['restore', backup, 'MomentumBot']);
+
+      expect(result.exitCode, result.stderr).toBe(0);
+      expect(result.stderr).toMatch(/restored 1 strategy \(1 row\) into .*: 1 new, 0 replaced; created table vars_backup as the bot would, with its INITIAL VALUE row\n$/);
+      const rows = await tableRows(target);
+      expect(rows.map((row) => [row.strategy_id, row.variables])).toEqual([
+        ['INITIAL VALUE', 'INITIAL VALUE'],
+        ['MomentumBot', MOMENTUM],
+      ]);
+      const placeholder = rows[0];
+      expect(placeholder?.id).toMatch(/^[0-9a-f]{8}-[0-9a-f]{4}-4[0-9a-f]{3}-[89ab][0-9a-f]{3}-[0-9a-f]{12}$/);
+      expect(placeholder?.last_updated).toMatch(dialect === 'sqlite' ? /^\d{4}-\d\d-\d\d \d\d:\d\d:\d\d\.\d{6}$/ : /^\d{4}-\d\d-\d\d \d\d:\d\d:\d\d/);
+    } finally {
+      await target.close();
+    }
+  });
+
   it('creates a missing SQLite file', async () => {
     await exportAll();
     const file = path.join(folder, 'new-machine.db');

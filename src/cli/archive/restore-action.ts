@@ -1,5 +1,6 @@
 import {
   fileInput,
+  PLACEHOLDER,
   spoolInput,
   verifyArchive,
   type ArchiveHeader,
@@ -255,7 +256,8 @@ async function writeRows(
 }
 
 async function reportRestore(context: Context, store: Store, plan: RestorePlan, rows: number): Promise<void> {
-  const created = plan.tableExists ? '' : `; created table ${store.tableName} as the bot would`;
+  const withPlaceholder = plan.strategies.some((strategy) => strategy.strategyId === PLACEHOLDER) ? '' : `, with its ${PLACEHOLDER} row`;
+  const created = plan.tableExists ? '' : `; created table ${store.tableName} as the bot would${withPlaceholder}`;
   const fresh = plan.strategies.length - plan.replacing;
 
   if (context.options.json) {

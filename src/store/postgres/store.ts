@@ -7,6 +7,7 @@ import { from as copyFrom, to as copyTo } from 'pg-copy-streams';
 
 import { NotFoundError } from '../../errors.js';
 import { quoteIdentifier, quoteTableName, type TableName } from '../identifiers.js';
+import { PLACEHOLDER } from '../placeholder.js';
 import { restoreTextForPostgres } from '../restore.js';
 import { buildTableInfo, requireBotColumns } from '../table.js';
 import { formatNewYorkWallText, formatUtcText, nowEpochMicros } from '../timestamp.js';
@@ -288,6 +289,13 @@ export class PostgresStore implements Store {
       if (info === null) {
         await this.createBotTable(client);
         info = await this.requireTable(client);
+        if (!strategyIds.includes(PLACEHOLDER)) {
+          await client.query(`INSERT INTO ${this.quotedTable} (id, last_updated, variables, strategy_id) VALUES ($1, $2, $3, $3)`, [
+            randomUUID(),
+            nowText(info),
+            PLACEHOLDER,
+          ]);
+        }
       }
       requireBotColumns(info);
       const lastUpdatedKind = info.columns.get('last_updated')?.kind ?? 'other';

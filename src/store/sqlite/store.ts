@@ -6,9 +6,10 @@ import Database from 'better-sqlite3';
 
 import { NotFoundError } from '../../errors.js';
 import { quoteIdentifier, quoteTableName, type TableName } from '../identifiers.js';
+import { PLACEHOLDER } from '../placeholder.js';
 import { restoreTextForSqlite } from '../restore.js';
 import { buildTableInfo, requireBotColumns } from '../table.js';
-import { formatBotSqliteText, nowEpochMicros } from '../timestamp.js';
+import { formatBotSqliteText, formatNewYorkWallText, nowEpochMicros } from '../timestamp.js';
 import type {
   BackupRow,
   ExpectedRow,
@@ -298,6 +299,12 @@ export class SqliteStore implements Store {
       this.run('prepare the table', () => {
         if (this.describe() === null) {
           this.createBotTable();
+          if (!strategyIds.includes(PLACEHOLDER)) {
+            // pandas writes the placeholder's time as New York wall time without an offset.
+            this.db
+              .prepare(`INSERT INTO ${this.quotedTable} (${ROW_COLUMNS}) VALUES (?, ?, ?, ?)`)
+              .run(randomUUID(), formatNewYorkWallText(nowEpochMicros()), PLACEHOLDER, PLACEHOLDER);
+          }
         }
         requireBotColumns(this.requireTable());
 
