@@ -18,8 +18,10 @@ const INTRO = `# Benchmarks
 
 Measured by the scripts in \`test/bench/\` (\`npm run bench\`, about 15
 minutes on 2 cores; \`BENCH_SCALE=small npm run bench\` for a quick check
-at a tenth of the size). Each script rewrites its own section below; no
-figure here is typed by hand.
+at a tenth of the size). Each script rewrites its own section below, and
+no figure in those sections is typed by hand. The last section, on the
+targets that are missed, is written by hand from CPU profiles; its
+figures are estimates from the run it names.
 
 Every varsctl figure is measured next to an anchor in the same run: a tool
 that does the same job with no extra work (psql, the sqlite3 shell, node
