@@ -106,8 +106,12 @@ export async function* readArchive(chunks: AsyncIterable<Uint8Array>, options: R
       trailer = readTrailer(record, line.number, damaged);
       // The checksum covers every line before the trailer, not the trailer
       // itself, so its own bytes are checked against the one spelling the
-      // writer produces: a space or an escape added there is a change too.
-      if (!options.acceptEdits && !line.bytes.equals(Buffer.from(jsonLine(record).slice(0, -1), 'utf8'))) {
+      // writer produces: its four members first and in order, then any
+      // member a later writer adds. A space, an escape or a reordering is a
+      // change too.
+      const { end, rows, strategies, sha256, ...added } = record;
+      const canonical = jsonLine({ end, rows, strategies, sha256, ...added }).slice(0, -1);
+      if (!options.acceptEdits && !line.bytes.equals(Buffer.from(canonical, 'utf8'))) {
         throw damaged(`line ${line.number} (the trailer) was changed after the export: it is not spelled as varsctl writes it`, EDITED_HINT);
       }
       continue;

@@ -69,6 +69,11 @@ describe('export verification', () => {
 
     await expectDamaged(spaced, /line 5 \(the trailer\) was changed after the export/);
     await expectDamaged(escaped, /the trailer\) was changed/);
+    const reordered = withLines([...lines.slice(0, -1), trailer.replace('{"end":true,"rows":', '{"rows":').replace(',"strategies"', ',"end":true,"strategies"')]);
+    expect(reordered).not.toEqual(spaced);
+    await expectDamaged(reordered, /the trailer\) was changed/);
+    const added = withLines([...lines.slice(0, -1), trailer.replace('"}', '","later":1}')]);
+    expect((await readAll(added)).at(-1)).toMatchObject({ kind: 'end', checksumMatches: true });
     expect((await readAll(spaced, { acceptEdits: true })).at(-1)).toMatchObject({ kind: 'end', checksumMatches: true });
   });
 
