@@ -152,6 +152,25 @@ describe('SQLite variables that are not valid UTF-8', () => {
     }
   });
 
+  it('exports and restores invalid bytes in last_updated', async () => {
+    // `2026-12-04` and the byte 0xFF.
+    await db.exec(`UPDATE vars_backup SET last_updated = CAST(X'323032362D31322D3034FF' AS TEXT) WHERE strategy_id = 'GoodText'`);
+    const exportFile = path.join(folder, 'backup.jsonl');
+    const exported = await runVarsctl(['--db', db.url, 'export', '-o', exportFile]);
+    expect(exported.exitCode, exported.stderr).toBe(0);
+
+    const target = await createTestDatabase('sqlite');
+    try {
+      const restored = await runVarsctl(['--db', target.url, 'restore', exportFile, '--yes', '--force']);
+      expect(restored.exitCode, restored.stderr).toBe(0);
+
+      const rows = await target.query(`SELECT hex(last_updated) AS hex FROM vars_backup WHERE strategy_id = 'GoodText'`);
+      expect(rows).toEqual([{ hex: '323032362D31322D3034FF' }]);
+    } finally {
+      await target.close();
+    }
+  });
+
   it('keeps the exact bytes when set rewrites another strategy', async () => {
     const result = await runVarsctl(['--db', db.url, 'set', 'GoodText', 'b', '2']);
     expect(result.exitCode).toBe(0);

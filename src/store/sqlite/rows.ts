@@ -16,7 +16,11 @@ export function textAsBytes(column: string, alias: string): string {
  */
 export const SELECT_ROW_COLUMNS = [
   textAsBytes('id', 'id'),
+  // last_updated keeps its own name for the ORDER BY clauses that follow
+  // this list (an alias would take its place there), and its TEXT comes
+  // once more as bytes, which the driver would otherwise decode lossily.
   'last_updated',
+  `CASE WHEN typeof(last_updated) = 'text' THEN CAST(last_updated AS BLOB) END AS last_updated_bytes`,
   textAsBytes('variables', 'variables'),
   textAsBytes('strategy_id', 'strategy_id'),
 ].join(', ');
@@ -36,6 +40,8 @@ export function toSqliteText(text: string | null): string | Buffer | null {
 export interface SqliteRow {
   readonly id: unknown;
   readonly last_updated: unknown;
+  /** The TEXT of last_updated as bytes, when the query selects them. */
+  readonly last_updated_bytes?: unknown;
   readonly variables: unknown;
   readonly strategy_id: unknown;
 }
@@ -43,7 +49,7 @@ export interface SqliteRow {
 export function toBackupRow(row: SqliteRow): BackupRow {
   return {
     id: toText(row.id),
-    lastUpdated: toTimestamp(row.last_updated),
+    lastUpdated: toTimestamp(Buffer.isBuffer(row.last_updated_bytes) ? row.last_updated_bytes : row.last_updated),
     variables: toText(row.variables),
     strategyId: toText(row.strategy_id) ?? '',
   };
