@@ -20,7 +20,8 @@ export interface OpenStoreOptions {
   env?: NodeJS.ProcessEnv;
   /**
    * Create a missing SQLite file (mode 0600; its folder must exist), as the
-   * bot does. Only restore passes this; every other command needs the file.
+   * bot's first backup would, and remove it on close if nothing was written.
+   * Only restore passes this; every other command needs the file.
    */
   createSqliteFile?: boolean;
 }

@@ -133,6 +133,10 @@ describe.each(DIALECTS)('restore on %s', (dialect) => {
     expect(dryRun.exitCode).toBe(3);
     expect(existsSync(file)).toBe(false);
 
+    const failed = await runVarsctl(['--db', url, 'restore', backup, 'NoSuchStrategy']);
+    expect(failed.exitCode).toBe(3);
+    expect(existsSync(file)).toBe(false);
+
     const result = await runVarsctl(['--db', url, 'restore', backup]);
     expect(result.exitCode, result.stderr).toBe(0);
     expect(statSync(file).mode & 0o777).toBe(0o600);

@@ -1,5 +1,5 @@
 import { randomUUID } from 'node:crypto';
-import { closeSync, existsSync, openSync, statSync } from 'node:fs';
+import { closeSync, existsSync, openSync, rmSync, statSync } from 'node:fs';
 import path from 'node:path';
 
 import Database from 'better-sqlite3';
@@ -29,7 +29,10 @@ export interface SqliteStoreOptions {
   readonly target: SqliteTarget;
   readonly table: TableName;
   readonly lockTimeoutMs: number;
-  /** Create a missing file (mode 0600), as the bot's SQLAlchemy does; only restore asks for this. */
+  /**
+   * Create a missing file, as the bot's first backup would, but readable by
+   * its owner only since it holds the bots' state; only restore asks for this.
+   */
   readonly createFile?: boolean;
 }
 
@@ -55,22 +58,23 @@ export class SqliteStore implements Store {
   private readonly table: TableName;
   private readonly quotedTable: string;
   private readonly lockTimeoutMs: number;
+  /** The file this store created, removed again on close if nothing was written to it. */
+  private readonly createdFile: string | undefined;
 
-  private constructor(db: Database.Database, options: SqliteStoreOptions) {
+  private constructor(db: Database.Database, options: SqliteStoreOptions, createdFile: string | undefined) {
     this.db = db;
     this.table = options.table;
     this.quotedTable = quoteTableName(options.table);
     this.displayUrl = options.target.displayUrl;
     this.tableName = options.table.displayName;
     this.lockTimeoutMs = options.lockTimeoutMs;
+    this.createdFile = createdFile;
   }
 
   /** Opens an existing file; creates a missing one only with `createFile`. */
   static open(options: SqliteStoreOptions): SqliteStore {
     const { file, displayUrl } = options.target;
-    if (!existsSync(file) && options.createFile === true) {
-      createEmptyFile(file, displayUrl);
-    }
+    const created = !existsSync(file) && options.createFile === true && createEmptyFile(file, displayUrl);
     if (!existsSync(file)) {
       throw new NotFoundError(`SQLite database file not found: ${file} (from ${displayUrl})`, {
         hint: 'check the path: sqlite:///name.db is relative to the current directory, sqlite:////abs/name.db is absolute',
@@ -85,7 +89,7 @@ export class SqliteStore implements Store {
     try {
       const db = new Database(file, { fileMustExist: true, timeout: options.lockTimeoutMs });
       db.defaultSafeIntegers(true);
-      return new SqliteStore(db, options);
+      return new SqliteStore(db, options, created ? file : undefined);
     } catch (error) {
       throw sqliteError(error, { action: `open ${file}`, displayUrl, lockTimeoutMs: options.lockTimeoutMs });
     }
@@ -341,6 +345,12 @@ export class SqliteStore implements Store {
     if (this.db.open) {
       this.db.close();
     }
+
+    // A restore that failed before writing leaves the file it created empty:
+    // remove it, so the next command reports a missing file, not a missing table.
+    if (this.createdFile !== undefined && existsSync(this.createdFile) && statSync(this.createdFile).size === 0) {
+      rmSync(this.createdFile, { force: true });
+    }
   }
 
   private describe(): TableInfo | null {
@@ -411,7 +421,8 @@ export class SqliteStore implements Store {
   }
 }
 
-function createEmptyFile(file: string, displayUrl: string): void {
+/** Creates an empty file; returns false when another process created it first. */
+function createEmptyFile(file: string, displayUrl: string): boolean {
   const folder = path.dirname(file);
   if (!existsSync(folder)) {
     throw new NotFoundError(`cannot create SQLite database file ${file}: folder ${folder} does not exist (from ${displayUrl})`, {
@@ -422,10 +433,12 @@ function createEmptyFile(file: string, displayUrl: string): void {
   // 'wx' never truncates a file that appeared in between.
   try {
     closeSync(openSync(file, 'wx', 0o600));
+    return true;
   } catch (error) {
     if ((error as { code?: unknown }).code !== 'EEXIST') {
       throw sqliteError(error, { action: `create ${file}`, displayUrl, lockTimeoutMs: 0 });
     }
+    return false;
   }
 }
 
