@@ -107,6 +107,10 @@ describe.each(DIALECTS)('restore on %s', (dialect) => {
     const target = await createTestDatabase(dialect);
 
     try {
+      const dryRun = await varsctl(target, ['restore', backup, 'MomentumBot', '--dry-run']);
+      expect(dryRun.exitCode, dryRun.stderr).toBe(0);
+      expect(dryRun.stderr).toMatch(/; would create table vars_backup as the bot would, with its INITIAL VALUE row; nothing was written\n$/);
+
       const result = await varsctl(target, ['restore', backup, 'MomentumBot']);
 
       expect(result.exitCode, result.stderr).toBe(0);

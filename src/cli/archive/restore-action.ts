@@ -75,7 +75,7 @@ async function restoreFrom(context: Context, input: ArchiveInput, options: Resto
   const walk: WalkOptions = { acceptEdits: options.acceptEdits, signal };
   if (options.dryRun) {
     await showPlan(context, store, input, manifest, plan, walk);
-    context.output.info(`dry run: would restore ${describePlan(plan)} into ${store.displayUrl}; nothing was written`);
+    context.output.info(`dry run: would restore ${describePlan(plan)} into ${store.displayUrl}${tableCreation(plan, store, 'would create')}; nothing was written`);
     return;
   }
 
@@ -256,8 +256,7 @@ async function writeRows(
 }
 
 async function reportRestore(context: Context, store: Store, plan: RestorePlan, rows: number): Promise<void> {
-  const withPlaceholder = plan.strategies.some((strategy) => strategy.strategyId === PLACEHOLDER) ? '' : `, with its ${PLACEHOLDER} row`;
-  const created = plan.tableExists ? '' : `; created table ${store.tableName} as the bot would${withPlaceholder}`;
+  const created = tableCreation(plan, store, 'created');
   const fresh = plan.strategies.length - plan.replacing;
 
   if (context.options.json) {
@@ -270,6 +269,15 @@ async function reportRestore(context: Context, store: Store, plan: RestorePlan, 
   context.output.info(
     `restored ${strategies} (${rows === 1 ? '1 row' : `${rows} rows`}) into ${store.displayUrl}: ${fresh} new, ${plan.replacing} replaced${created}`,
   );
+}
+
+/** Says, for a restore into a database without the table, that the table is created as the bot creates it. */
+function tableCreation(plan: RestorePlan, store: Store, verb: string): string {
+  if (plan.tableExists) {
+    return '';
+  }
+  const withPlaceholder = plan.strategies.some((strategy) => strategy.strategyId === PLACEHOLDER) ? '' : `, with its ${PLACEHOLDER} row`;
+  return `; ${verb} table ${store.tableName} as the bot would${withPlaceholder}`;
 }
 
 function toRestoreRow(row: ArchiveRow): RestoreRow {
