@@ -3,25 +3,9 @@
  * zone), and ages such as "3 min ago".
  */
 
-const NEW_YORK = 'America/New_York';
+import { newYorkParts } from '../store/timestamp.js';
 
 const MICROS_PER_SECOND = 1_000_000n;
-
-// Created on first use: building a time zone formatter costs start-up time
-// that `--help` should not pay.
-let newYorkFormat: Intl.DateTimeFormat | undefined;
-
-const NEW_YORK_FORMAT_OPTIONS: Intl.DateTimeFormatOptions = {
-  timeZone: NEW_YORK,
-  year: 'numeric',
-  month: '2-digit',
-  day: '2-digit',
-  hour: '2-digit',
-  minute: '2-digit',
-  second: '2-digit',
-  hourCycle: 'h23',
-  timeZoneName: 'short',
-};
 
 /** Formats an instant as New York wall time to the second: `2026-12-04 14:41:06 EST`. */
 export function formatNewYork(epochMicros: bigint): string {
@@ -74,15 +58,6 @@ function newYorkZoneAt(millis: number): ZoneAt {
     zoneByHour.set(hour, zone);
   }
   return zone;
-}
-
-function newYorkParts(millis: number): Map<string, string> {
-  newYorkFormat ??= new Intl.DateTimeFormat('en-US', NEW_YORK_FORMAT_OPTIONS);
-  const parts = new Map<string, string>();
-  for (const part of newYorkFormat.formatToParts(millis)) {
-    parts.set(part.type, part.value);
-  }
-  return parts;
 }
 
 function twoDigits(value: number): string {

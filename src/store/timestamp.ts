@@ -20,10 +20,10 @@ const TIMESTAMP_PATTERN =
   /^(\d{4})-(\d{2})-(\d{2})(?:[T ](\d{2}):(\d{2})(?::(\d{2})(?:[.,](\d{1,9}))?)?)? ?(Z|[+-]\d{2}(?::?\d{2}(?::?\d{2}(?:\.\d{1,6})?)?)?)?$/i;
 
 // Created on first use: building the formatter costs about 10 ms, which a
-// command that never writes a time stamp should not pay at start-up.
-let newYorkParts: Intl.DateTimeFormat | undefined;
+// command that never reads or writes a time stamp should not pay at start-up.
+let newYorkFormat: Intl.DateTimeFormat | undefined;
 
-const NEW_YORK_PARTS_OPTIONS: Intl.DateTimeFormatOptions = {
+const NEW_YORK_FORMAT_OPTIONS: Intl.DateTimeFormatOptions = {
   timeZone: NEW_YORK,
   hourCycle: 'h23',
   year: 'numeric',
@@ -35,7 +35,7 @@ const NEW_YORK_PARTS_OPTIONS: Intl.DateTimeFormatOptions = {
   timeZoneName: 'short',
 };
 
-/** Returns the current instant with microsecond resolution. */
+/** Returns the current instant in microseconds, from the millisecond wall clock. */
 export function nowEpochMicros(): bigint {
   // Node.js reads the wall clock to the millisecond only. performance.timeOrigin
   // + performance.now() has finer digits but follows the monotonic clock, which
@@ -277,6 +277,16 @@ function newYorkOffsetMicros(epochMicros: bigint): bigint {
   return newYorkWall(epochMicros).wallMicros - epochMicros;
 }
 
+/** Returns the parts of an instant's New York wall time (year, month, day, hour, minute, second, timeZoneName) from Intl. */
+export function newYorkParts(millis: number): Map<string, string> {
+  newYorkFormat ??= new Intl.DateTimeFormat('en-US', NEW_YORK_FORMAT_OPTIONS);
+  const parts = new Map<string, string>();
+  for (const part of newYorkFormat.formatToParts(millis)) {
+    parts.set(part.type, part.value);
+  }
+  return parts;
+}
+
 interface NewYorkWall {
   /** The New York wall time, written as if it were a UTC instant. */
   readonly wallMicros: bigint;
@@ -287,11 +297,7 @@ interface NewYorkWall {
 function newYorkWall(epochMicros: bigint): NewYorkWall {
   const millis = floorDiv(epochMicros, MICROS_PER_MILLI);
   const subMilli = epochMicros - millis * MICROS_PER_MILLI;
-  const parts = new Map<string, string>();
-  newYorkParts ??= new Intl.DateTimeFormat('en-US', NEW_YORK_PARTS_OPTIONS);
-  for (const part of newYorkParts.formatToParts(new Date(Number(millis)))) {
-    parts.set(part.type, part.value);
-  }
+  const parts = newYorkParts(Number(millis));
 
   const wholeSeconds = wallTimeMicros(
     Number(parts.get('year')),
