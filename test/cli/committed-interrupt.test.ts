@@ -3,20 +3,15 @@
  * loads the built context module, because a signal to the test process
  * would end vitest.
  */
-import { spawn } from 'node:child_process';
 import path from 'node:path';
 import { pathToFileURL } from 'node:url';
 
 import { describe, expect, it } from 'vitest';
 
 import { REPO_ROOT } from '../e2e/run.js';
+import { runUntilReady, type ChildResult } from '../support/signal-child.js';
 
 const CONTEXT_MODULE = pathToFileURL(path.join(REPO_ROOT, 'dist', 'cli', 'context.js')).href;
-
-interface ChildResult {
-  readonly stdout: string;
-  readonly exitCode: number | null;
-}
 
 /**
  * Runs `action` (the source of an async function of the context) as the
@@ -35,19 +30,7 @@ function runPurgeAction(action: string): Promise<ChildResult> {
       () => console.log('resolved'),
       (error) => console.log('rejected: ' + error.message),
     ).finally(() => clearInterval(alive));`;
-  const child = spawn(process.execPath, ['--input-type=module', '-e', source], { stdio: ['ignore', 'pipe', 'inherit'] });
-
-  return new Promise((resolve, reject) => {
-    let stdout = '';
-    child.stdout.on('data', (chunk: Buffer) => {
-      stdout += chunk.toString('utf8');
-      if (stdout.includes('ready\n') && !child.killed) {
-        child.kill('SIGINT');
-      }
-    });
-    child.on('error', reject);
-    child.on('close', (exitCode) => resolve({ stdout, exitCode }));
-  });
+  return runUntilReady(source, 'SIGINT');
 }
 
 describe('interrupt after a commit', () => {

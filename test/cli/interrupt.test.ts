@@ -9,15 +9,10 @@ import { pathToFileURL } from 'node:url';
 import { describe, expect, it } from 'vitest';
 
 import { REPO_ROOT } from '../e2e/run.js';
+import { runUntilReady, type ChildResult } from '../support/signal-child.js';
 
 const MODULE_PATH = path.join(REPO_ROOT, 'dist', 'cli', 'interrupt.js');
 const MODULE = pathToFileURL(MODULE_PATH).href;
-
-interface ChildResult {
-  readonly stdout: string;
-  readonly exitCode: number | null;
-  readonly signal: NodeJS.Signals | null;
-}
 
 /**
  * Runs `body` (an ES module body that has `interrupt` imported and prints
@@ -25,19 +20,7 @@ interface ChildResult {
  */
 function runWithSignal(body: string, signal: NodeJS.Signals): Promise<ChildResult> {
   const source = `import * as interrupt from ${JSON.stringify(MODULE)};\n${body}`;
-  const child = spawn(process.execPath, ['--input-type=module', '-e', source], { stdio: ['ignore', 'pipe', 'inherit'] });
-
-  return new Promise((resolve, reject) => {
-    let stdout = '';
-    child.stdout.on('data', (chunk: Buffer) => {
-      stdout += chunk.toString('utf8');
-      if (stdout.includes('ready\n') && !child.killed) {
-        child.kill(signal);
-      }
-    });
-    child.on('error', reject);
-    child.on('close', (exitCode, received) => resolve({ stdout, exitCode, signal: received }));
-  });
+  return runUntilReady(source, signal);
 }
 
 // Spins for `ms` milliseconds without giving the event loop a turn.
