@@ -1,9 +1,9 @@
 import { CorruptDataError } from '../errors.js';
 import { DEPTH_LIMIT_REASON, DEPTH_LIMIT_RISK, Vars, VarsParseError } from '../vars/index.js';
+import { isPlaceholderRow } from '../store/placeholder.js';
 import type { ArchiveRow } from './format.js';
 
-/** The strategy_id and `variables` of the row the bot writes when it creates the table. */
-export const PLACEHOLDER = 'INITIAL VALUE';
+export { PLACEHOLDER } from '../store/placeholder.js';
 
 /**
  * Checks a row that a person changed after the export: its `variables` must
@@ -20,7 +20,7 @@ export function checkEditedRow(row: ArchiveRow, lineNumber: number, fileName: st
     });
   }
 
-  if (row.strategyId === PLACEHOLDER && row.variables === PLACEHOLDER) {
+  if (isPlaceholderRow(row.strategyId, row.variables)) {
     return;
   }
 

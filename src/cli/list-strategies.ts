@@ -1,11 +1,10 @@
+import { isPlaceholderRow } from '../store/placeholder.js';
 import type { Store, StrategySummary, Timestamp } from '../store/types.js';
 import { invalidUtf8Offset } from '../store/utf8.js';
 import { countTopLevelKeysQuickly } from '../vars/parser.js';
 import { millisFromMicros } from './time.js';
 
 /** The `list` command's data: one entry per strategy, nothing printed here. */
-
-export const PLACEHOLDER = 'INITIAL VALUE';
 
 export interface StrategyListing {
   readonly strategyId: string;
@@ -67,7 +66,7 @@ const PLACEHOLDER_INSPECTION: Inspection = { keys: null, error: null };
 const NULL_INSPECTION: Inspection = { keys: null, error: 'variables is NULL' };
 
 function isPlaceholder(summary: StrategySummary): boolean {
-  return summary.strategyId === PLACEHOLDER && summary.variables === PLACEHOLDER;
+  return isPlaceholderRow(summary.strategyId, summary.variables);
 }
 
 /** Inspects a summary's text by the quick key count, or returns null when only Vars.parse can tell. */

@@ -1,4 +1,5 @@
 import { CorruptDataError } from '../errors.js';
+import { isPlaceholderRow } from '../store/placeholder.js';
 import { invalidUtf8Offset } from '../store/utf8.js';
 import { DEPTH_LIMIT_REASON, DEPTH_LIMIT_RISK } from '../vars/limits.js';
 import type { BackupRow, Store, StrategyRows } from '../store/types.js';
@@ -80,10 +81,7 @@ function pickLoadedRow(strategy: StrategyRows): LoadedStrategy {
 }
 
 async function corruptHint(strategyId: string, text: string): Promise<string> {
-  // Imported on this error path only, because list-strategies.js loads the
-  // parser, which `show --raw` does not need.
-  const { PLACEHOLDER } = await import('./list-strategies.js');
-  if (strategyId === PLACEHOLDER && text === PLACEHOLDER) {
+  if (isPlaceholderRow(strategyId, text)) {
     return 'this is the placeholder row Lumibot writes when it creates the table; it holds no variables';
   }
   return `the bot cannot load this text either; see it whole with varsctl show ${quote(strategyId)} --raw`;

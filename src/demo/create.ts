@@ -2,8 +2,9 @@ import { randomUUID } from 'node:crypto';
 import { existsSync, renameSync, rmSync } from 'node:fs';
 
 import { RuntimeFailure, UsageError } from '../errors.js';
+import { PLACEHOLDER } from '../store/placeholder.js';
 import { formatBotSqliteText, formatNewYorkWallText } from '../store/timestamp.js';
-import { DEMO_STRATEGIES, PLACEHOLDER, PLACEHOLDER_AGE_SECONDS } from './strategies.js';
+import { DEMO_STRATEGIES, PLACEHOLDER_AGE_SECONDS } from './strategies.js';
 
 /**
  * Creates the demo SQLite database: the bot's own table (same DDL as

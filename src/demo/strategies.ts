@@ -21,9 +21,6 @@ export interface DemoStrategy {
   readonly rows: readonly DemoRow[];
 }
 
-/** The placeholder the bot writes into both text columns when it creates the table. */
-export const PLACEHOLDER = 'INITIAL VALUE';
-
 /** Age of the placeholder row: the table was created when the first strategy started. */
 export const PLACEHOLDER_AGE_SECONDS = 420 * DAY;
 
