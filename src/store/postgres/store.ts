@@ -93,8 +93,8 @@ export class PostgresStore implements Store {
       // instant, with NULL first as PostgreSQL sorts it under DESC. The
       // window sorts only names, times and ctids, and the chosen rows' texts
       // are then fetched by ctid. Sorting whole texts spilled to disk beyond
-      // work_mem (4 MB by default) and took about twice as long for 10,000
-      // strategies of 2 KB: a median of 87 against 48 ms over 11 runs of
+      // work_mem (4 MB by default), so it took about twice as long for 10,000
+      // strategies of 2 KB. The medians were 87 and 48 ms over 11 runs of
       // EXPLAIN ANALYZE on PostgreSQL 15, on a shared 2-core machine.
       // NOTE: among rows with equal last_updated the sort picks any one, as
       // the bot's loader does.

@@ -31,7 +31,7 @@ export interface SqliteStoreOptions {
   readonly lockTimeoutMs: number;
   /**
    * Create a missing file, as the bot's first backup would, but readable by
-   * its owner only since it holds the bots' state; only restore asks for this.
+   * its owner only since it contains the bots' state; only restore asks for this.
    */
   readonly createFile?: boolean;
 }
