@@ -105,6 +105,19 @@ describe('SQLite variables that are not valid UTF-8', () => {
     }
   });
 
+  it('swaps a text of invalid UTF-8', async () => {
+    const store = await openStore({ url: db.url, table: 'vars_backup', lockTimeoutMs: 1000 });
+    try {
+      const read = await store.readStrategy('BadUtf8Text');
+      const loaded = read?.rows[read.loadedIndex];
+      const swap = await store.compareAndSwap('BadUtf8Text', { lastUpdated: loaded?.lastUpdated ?? null, variables: loaded?.variables ?? null }, '{"a": "b"}');
+      expect(swap.status).toBe('updated');
+    } finally {
+      await store.close();
+    }
+    expect(await db.query("SELECT variables FROM vars_backup WHERE strategy_id = 'BadUtf8Text'")).toEqual([{ variables: '{"a": "b"}' }]);
+  });
+
   it('prints the exact bytes with show --raw', async () => {
     const result = await runVarsctl(['--db', db.url, 'show', 'BadUtf8Text', '--raw']);
     expect(result.exitCode).toBe(0);

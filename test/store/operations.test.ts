@@ -76,6 +76,38 @@ describe.each(DIALECTS)('store operations (%s)', (dialect) => {
     expect(rows).toEqual([{ variables: '{"a": 5}' }]);
   });
 
+  it('conflicts on one changed character', async () => {
+    const text = `{"history": "${'x'.repeat(300_000)}", "a": 1}`;
+    await insertRow(db, { id: 'r1', last_updated: '2025-01-02 09:30:00-05:00', variables: text, strategy_id: 'S' });
+    const before = await store.readStrategy('S');
+    const loaded = before?.rows[0];
+
+    await db.query(`UPDATE vars_backup SET variables = '${text.replace('"a": 1', '"a": 7')}' WHERE strategy_id = 'S'`);
+    const result = await store.compareAndSwap('S', { lastUpdated: loaded?.lastUpdated ?? null, variables: loaded?.variables ?? null }, '{"a": 2}');
+
+    expect(result.status).toBe('conflict');
+    expect(result.status === 'conflict' ? result.current?.variables?.endsWith('"a": 7}') : null).toBe(true);
+  });
+
+  it('swaps a non-ASCII text', async () => {
+    const text = '{"note": "caf\\u00e9 \u00e9\u6f22\ud83d\ude00"}';
+    await insertRow(db, { id: 'r1', last_updated: '2025-01-02 09:30:00-05:00', variables: text, strategy_id: 'S' });
+    const before = await store.readStrategy('S');
+    const loaded = before?.rows[0];
+    expect(loaded?.variables).toBe(text);
+
+    const result = await store.compareAndSwap('S', { lastUpdated: loaded?.lastUpdated ?? null, variables: loaded?.variables ?? null }, '{"a": 2}');
+    expect(result.status).toBe('updated');
+  });
+
+  it('conflicts when expecting NULL text', async () => {
+    await insertRow(db, { id: 'r1', last_updated: '2025-01-02 09:30:00-05:00', variables: '{}', strategy_id: 'S' });
+    const read = await store.readStrategy('S');
+
+    const result = await store.compareAndSwap('S', { lastUpdated: read?.rows[0]?.lastUpdated ?? null, variables: null }, '{"a": 2}');
+    expect(result.status).toBe('conflict');
+  });
+
   it('swaps a row whose last_updated is NULL', async () => {
     await insertRow(db, { id: 'r1', last_updated: null, variables: '{"a": 1}', strategy_id: 'S' });
     const result = await store.compareAndSwap('S', { lastUpdated: null, variables: '{"a": 1}' }, '{"a": 2}');

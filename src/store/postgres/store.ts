@@ -1,4 +1,4 @@
-import { randomUUID } from 'node:crypto';
+import { createHash, randomUUID } from 'node:crypto';
 import { pipeline } from 'node:stream/promises';
 
 import type pg from 'pg';
@@ -164,17 +164,21 @@ export class PostgresStore implements Store {
     return this.transaction<SwapResult>(`update strategy "${strategyId}"`, async (client) => {
       const info = await this.requireTable(client);
 
-      // Lock every row of the strategy, then read the loaded row again. Under
-      // READ COMMITTED this second statement reads everything committed
-      // before the lock was granted.
+      // Lock every row of the strategy, then check the loaded row again.
+      // Under READ COMMITTED this second statement reads everything committed
+      // before the lock was granted. It compares a digest that the server
+      // computes, so a 10 MB text does not cross the connection once more.
       await client.query(`SELECT 1 FROM ${this.quotedTable} WHERE strategy_id = $1 FOR UPDATE`, [strategyId]);
-      const current = await client.query<PostgresRow>(
-        `SELECT ${rowColumns(info)} FROM ${this.quotedTable} WHERE strategy_id = $1 ORDER BY last_updated DESC LIMIT 1`,
+      const current = await client.query<{ last_updated: string | null; variables_sha256: string | null }>(
+        `SELECT ${lastUpdatedText(info)} AS last_updated,
+                encode(sha256(convert_to(variables::text, 'UTF8')), 'hex') AS variables_sha256
+         FROM ${this.quotedTable} WHERE strategy_id = $1 ORDER BY last_updated DESC LIMIT 1`,
         [strategyId],
       );
-      const currentRow = current.rows[0] === undefined ? null : toBackupRow(current.rows[0]);
+      const check = current.rows[0];
 
-      if (currentRow === null || !matchesExpected(currentRow, expected)) {
+      if (check === undefined || !matchesExpected(check, expected)) {
+        const currentRow = check === undefined ? null : await this.loadedRow(client, info, strategyId);
         return { commit: false, result: { status: 'conflict', current: currentRow } };
       }
 
@@ -309,6 +313,15 @@ export class PostgresStore implements Store {
 
       return { commit: true, result: inserted };
     });
+  }
+
+  /** Reads the whole row that the bot's loader picks. */
+  private async loadedRow(client: pg.Client, info: TableInfo, strategyId: string): Promise<BackupRow | null> {
+    const result = await client.query<PostgresRow>(
+      `SELECT ${rowColumns(info)} FROM ${this.quotedTable} WHERE strategy_id = $1 ORDER BY last_updated DESC LIMIT 1`,
+      [strategyId],
+    );
+    return result.rows[0] === undefined ? null : toBackupRow(result.rows[0]);
   }
 
   async close(): Promise<void> {
@@ -471,9 +484,13 @@ function nowText(info: TableInfo): string {
   return info.columns.get('last_updated')?.kind === 'timestamp' ? formatNewYorkWallText(now) : formatUtcText(now);
 }
 
-/** Compares as text at full precision, never through a Date. */
-function matchesExpected(current: BackupRow, expected: ExpectedRow): boolean {
-  return current.lastUpdated?.text === expected.lastUpdated?.text && current.variables === expected.variables;
+/**
+ * Compares `last_updated` as text at full precision, never through a Date,
+ * and `variables` by the SHA-256 of its UTF-8 bytes.
+ */
+function matchesExpected(current: { last_updated: string | null; variables_sha256: string | null }, expected: ExpectedRow): boolean {
+  const expectedDigest = expected.variables === null ? null : createHash('sha256').update(expected.variables, 'utf8').digest('hex');
+  return current.last_updated === (expected.lastUpdated?.text ?? null) && current.variables_sha256 === expectedDigest;
 }
 
 /**

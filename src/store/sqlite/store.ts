@@ -213,9 +213,8 @@ export class SqliteStore implements Store {
       this.requireTable();
 
       const swap = this.db.transaction((): SwapResult => {
-        const current = this.loadedRow(strategyId);
-        if (current === null || !matchesExpected(current, expected)) {
-          return { status: 'conflict', current };
+        if (!this.loadedRowMatches(strategyId, expected)) {
+          return { status: 'conflict', current: this.loadedRow(strategyId) };
         }
 
         const lastUpdated = formatBotSqliteText(nowEpochMicros());
@@ -384,6 +383,31 @@ export class SqliteStore implements Store {
     return info;
   }
 
+  /**
+   * Checks that the row the loader picks still has the expected
+   * `last_updated` and `variables`. SQLite compares the variables' bytes with the bound
+   * text, so a 10 MB text is not decoded into a string once more.
+   */
+  private loadedRowMatches(strategyId: string, expected: ExpectedRow): boolean {
+    const row = this.db
+      .prepare(
+        `SELECT last_updated,
+                CASE WHEN typeof(last_updated) = 'text' THEN CAST(last_updated AS BLOB) END AS last_updated_bytes,
+                CAST(variables AS BLOB) IS CAST(? AS BLOB) AS same_variables
+         FROM ${this.quotedTable} WHERE strategy_id = ? ORDER BY last_updated DESC LIMIT 1`,
+      )
+      .get(toSqliteText(expected.variables), strategyId) as
+      | { last_updated: unknown; last_updated_bytes: unknown; same_variables: bigint | number }
+      | undefined;
+    if (row === undefined || Number(row.same_variables) !== 1) {
+      return false;
+    }
+
+    // Compared as stored text, never through a Date, so microseconds and offsets count.
+    const lastUpdated = toTimestamp(Buffer.isBuffer(row.last_updated_bytes) ? row.last_updated_bytes : row.last_updated);
+    return lastUpdated?.text === expected.lastUpdated?.text;
+  }
+
   private loadedRow(strategyId: string): BackupRow | null {
     const row = this.db
       .prepare(`SELECT ${SELECT_ROW_COLUMNS} FROM ${this.quotedTable} WHERE strategy_id = ? ORDER BY last_updated DESC LIMIT 1`)
@@ -442,7 +466,3 @@ function createEmptyFile(file: string, displayUrl: string): boolean {
   }
 }
 
-/** Compares as stored text, never through a Date, so microseconds and offsets count. */
-function matchesExpected(current: BackupRow, expected: ExpectedRow): boolean {
-  return current.lastUpdated?.text === expected.lastUpdated?.text && current.variables === expected.variables;
-}
