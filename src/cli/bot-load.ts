@@ -1,4 +1,5 @@
 import type { Vars, VarValue } from '../vars/index.js';
+import type { ValueOutline } from '../vars/value-outline.js';
 import { printable, truncate } from './render/text.js';
 
 /** Warnings and type labels for the strings the bot's loader converts or rejects. */
@@ -38,17 +39,34 @@ export async function loadedTypeLabel(value: VarValue): Promise<string> {
   const { loadedType } = await import('../vars/index.js');
   const loaded = loadedType(value);
 
-  if (value.type === 'str') {
-    return loaded === 'str' ? 'str' : `str -> ${loaded}`;
-  }
   if (value.type !== 'list' && value.type !== 'dict') {
-    return loaded;
+    return scalarTypeLabel(value.type, loaded);
   }
 
   const counts = new Map<string, number>();
   countConversions(value, loadedType, counts);
-  const inside = [...counts].map(([becomes, count]) => `${count} str -> ${becomes}`);
-  return inside.length === 0 ? loaded : `${loaded} (${inside.join(', ')})`;
+  return containerTypeLabel(loaded, counts);
+}
+
+/** `loadedTypeLabel` of an outlined value, which is not built. */
+export function outlineTypeLabel(outline: ValueOutline): string {
+  if (outline.type !== 'list' && outline.type !== 'dict') {
+    return scalarTypeLabel(outline.type, outline.loadedType);
+  }
+  return containerTypeLabel(outline.type, outline.conversions);
+}
+
+function scalarTypeLabel(type: string, loaded: string): string {
+  if (type === 'str') {
+    return loaded === 'str' ? 'str' : `str -> ${loaded}`;
+  }
+  return loaded;
+}
+
+/** Labels a list or dict with the strings inside that the loader converts, e.g. `dict (2 str -> date)`. */
+function containerTypeLabel(type: string, conversions: Iterable<readonly [string, number]>): string {
+  const inside = [...conversions].map(([becomes, count]) => `${count} str -> ${becomes}`);
+  return inside.length === 0 ? type : `${type} (${inside.join(', ')})`;
 }
 
 /**

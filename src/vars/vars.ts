@@ -120,6 +120,19 @@ export class Vars {
     return this.variables.has(key);
   }
 
+  /**
+   * Returns where the value of `key` is in the parsed text, or undefined
+   * when the key is missing or was set since parsing. The text was checked
+   * by `parse`, so the span contains one valid value.
+   */
+  valueSource(key: string): { text: string; start: number; end: number } | undefined {
+    const entry = this.variables.get(key);
+    if (entry === undefined || entry.changed) {
+      return undefined;
+    }
+    return { text: this.text, start: entry.valueStart, end: entry.valueEnd };
+  }
+
   keys(): string[] {
     return [...this.variables.keys()];
   }

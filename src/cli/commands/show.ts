@@ -125,7 +125,7 @@ async function showKey(context: Context, strategyId: string, key: string): Promi
 async function showTable(context: Context, strategyId: string, full: boolean): Promise<void> {
   const { toStandardJson } = await import('../../vars/index.js');
   const { describeDuplicateRows } = await import('../render/show-rows.js');
-  const { renderVariablesTable } = await import('../render/show.js');
+  const { renderVariableRows } = await import('../render/show.js');
   const { quote } = await import('../render/text.js');
   const { parseStrategy } = await import('../show-strategy.js');
 
@@ -137,9 +137,9 @@ async function showTable(context: Context, strategyId: string, full: boolean): P
   } else if (parsed.vars.size === 0) {
     context.output.info(`strategy ${quote(strategyId)} has no variables: its stored text is {}`);
   } else {
-    const { loadedTypeLabels } = await import('../bot-load.js');
-    const types = await loadedTypeLabels(parsed.vars);
-    const table = renderVariablesTable(parsed.vars, { types, width: terminalWidth(), full, style: context.output.style });
+    const { variableRows } = await import('../render/variable-rows.js');
+    const rows = await variableRows(parsed.vars, full);
+    const table = renderVariableRows(rows, { width: terminalWidth(), full, style: context.output.style });
     await context.output.data(table);
   }
 }

@@ -1,5 +1,6 @@
 import { serializeValue, type VarValue } from '../../vars/index.js';
-import { displayWidth, printable, segmentGraphemes, truncate } from './text.js';
+import { appendString, displayBudget, DisplayPrefix, truncatePrefix } from './display-prefix.js';
+import { truncate } from './text.js';
 import { displayValue } from './value.js';
 
 /**
@@ -8,49 +9,13 @@ import { displayValue } from './value.js';
  * building the text of a 10 MB list and segmenting all of it costs seconds.
  */
 export function truncatedDisplayValue(value: VarValue, maxWidth: number): string {
-  // A column takes at least one UTF-16 code unit unless a grapheme has width
-  // 0, so this many code units almost always decide the cut. When they do
-  // not, the whole text is built.
-  const budget = 2 * Math.max(maxWidth, 0) + 64;
-  const prefix = new DisplayPrefix(budget);
+  const prefix = new DisplayPrefix(displayBudget(maxWidth));
   appendValue(prefix, value);
 
   if (prefix.complete) {
     return truncate(prefix.text(), maxWidth);
   }
   return truncatePrefix(prefix.text(), maxWidth) ?? truncate(displayValue(value), maxWidth);
-}
-
-/** The start of a display text: parts are appended until it is `budget` code units long. */
-class DisplayPrefix {
-  private readonly parts: string[] = [];
-  private length = 0;
-  /** False once a part was cut or left out. */
-  complete = true;
-
-  constructor(private readonly budget: number) {}
-
-  /** Code units left before the budget is reached. */
-  get room(): number {
-    return this.budget - this.length;
-  }
-
-  get full(): boolean {
-    return this.length >= this.budget;
-  }
-
-  append(part: string): void {
-    if (this.full) {
-      this.complete = false;
-      return;
-    }
-    this.parts.push(part);
-    this.length += part.length;
-  }
-
-  text(): string {
-    return this.parts.join('');
-  }
 }
 
 // Mirrors `displayValue` in value.ts part by part; a test compares the two.
@@ -90,61 +55,4 @@ function appendValue(prefix: DisplayPrefix, value: VarValue): void {
     default:
       prefix.append(serializeValue(value));
   }
-}
-
-const HIGH_SURROGATE_FIRST = 0xd800;
-const HIGH_SURROGATE_LAST = 0xdbff;
-
-/**
- * Appends `printable(JSON.stringify(text))`, or its start when `text` is
- * longer than the budget: the escaped start of a string is the start of the
- * escaped string, provided the cut does not split a surrogate pair.
- */
-function appendString(prefix: DisplayPrefix, text: string): void {
-  if (prefix.full) {
-    prefix.complete = false;
-    return;
-  }
-  if (text.length <= prefix.room) {
-    prefix.append(printable(JSON.stringify(text)));
-    return;
-  }
-
-  let end = prefix.room;
-  const last = text.charCodeAt(end - 1);
-  if (last >= HIGH_SURROGATE_FIRST && last <= HIGH_SURROGATE_LAST) {
-    end += 1;
-  }
-  // The quoted start is at least `room` code units long, so the prefix is
-  // full after it. The closing quote is left out: it comes much later.
-  prefix.append(printable(JSON.stringify(text.slice(0, end)).slice(0, -1)));
-  prefix.complete = false;
-}
-
-/**
- * Returns `truncate` of a text that starts with `prefix`, or null when the
- * prefix does not decide it. The grapheme rules place a boundary by the text
- * before it and the one character after it, so every grapheme that ends
- * before the prefix's last one is a grapheme of the whole text too.
- */
-function truncatePrefix(prefix: string, maxWidth: number): string | null {
-  let keptLength = 0;
-  let width = 0;
-
-  for (const { segment, index } of segmentGraphemes(prefix)) {
-    const end = index + segment.length;
-    if (end >= prefix.length) {
-      // The last grapheme may go on past the prefix.
-      return null;
-    }
-    // displayWidth of one grapheme is that grapheme's width.
-    width += displayWidth(segment);
-    if (width > maxWidth) {
-      return `${prefix.slice(0, keptLength)}…`;
-    }
-    if (width <= maxWidth - 1) {
-      keptLength = end;
-    }
-  }
-  return null;
 }
