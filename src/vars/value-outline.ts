@@ -10,9 +10,8 @@
  */
 
 import { loadedType } from './loader.js';
-import { MAX_DEPTH } from './limits.js';
 import { Parser, skipValueQuickly } from './parser.js';
-import { CLOSE_BRACE, CLOSE_BRACKET, OPEN_BRACE, OPEN_BRACKET, QUOTE } from './scanner.js';
+import { CLOSE_BRACE, CLOSE_BRACKET, COMMA, OPEN_BRACE, OPEN_BRACKET, QUOTE } from './scanner.js';
 import type { PyTypeName, VarValue } from './value.js';
 
 /** A type the loader converts a string to. */
@@ -194,6 +193,15 @@ const FIRST_NONE = 0;
 const FIRST_DATE = 1;
 const FIRST_DATETIME = 2;
 
+// The fields of one dict entry on the stack of `ConversionCounter`.
+const KEY_HASH = 0;
+const KEY_START = 1;
+const VALUE_START = 2;
+const DATES = 3;
+const DATETIMES = 4;
+const FIRST = 5;
+const ENTRY_FIELDS = 6;
+
 /** Dicts with at most this many entries are checked for equal key hashes pair by pair, larger ones with a Set. */
 const PAIRWISE_KEY_LIMIT = 16;
 
@@ -212,13 +220,12 @@ class ConversionCounter extends Parser {
   private datetimes = 0;
   private first = FIRST_NONE;
 
-  // The stack of the entries of the dicts being walked, one slot per entry.
-  private readonly entryKeyHashes: number[] = [];
-  private readonly entryKeyStarts: number[] = [];
-  private readonly entryValueStarts: number[] = [];
-  private readonly entryDates: number[] = [];
-  private readonly entryDatetimes: number[] = [];
-  private readonly entryFirsts: number[] = [];
+  /**
+   * The stack of the entries of the dicts being walked, ENTRY_FIELDS numbers
+   * per entry. Offsets and counts fit in 32 bits because V8 strings are
+   * shorter than 2^30 code units.
+   */
+  private entries = new Int32Array(64 * ENTRY_FIELDS);
   private entryCount = 0;
 
   private readonly seenHashes = new Set<number>();
@@ -246,8 +253,23 @@ class ConversionCounter extends Parser {
     if (code === QUOTE) {
       return this.skipString(position);
     }
-    // Scalars other than strings hold no list or dict, so any depth will do.
-    return skipValueQuickly(this.text, position, MAX_DEPTH);
+    return this.skipNumberOrConstant(position);
+  }
+
+  /**
+   * Returns the offset after the number or constant at `position`. The text
+   * was checked, so the value ends at the first comma, closing bracket,
+   * whitespace or end of text.
+   */
+  private skipNumberOrConstant(position: number): number {
+    const text = this.text;
+    for (;;) {
+      const code = text.charCodeAt(position);
+      if (code === COMMA || code === CLOSE_BRACKET || code === CLOSE_BRACE || code <= 0x20 || code !== code) {
+        return position;
+      }
+      position += 1;
+    }
   }
 
   private walkList(start: number): number {
@@ -346,14 +368,25 @@ class ConversionCounter extends Parser {
   }
 
   private pushEntry(keyHash: number, keyStart: number, valueStart: number): void {
-    const slot = this.entryCount;
-    this.entryKeyHashes[slot] = keyHash;
-    this.entryKeyStarts[slot] = keyStart;
-    this.entryValueStarts[slot] = valueStart;
-    this.entryDates[slot] = this.dates;
-    this.entryDatetimes[slot] = this.datetimes;
-    this.entryFirsts[slot] = this.first;
-    this.entryCount = slot + 1;
+    const offset = this.entryCount * ENTRY_FIELDS;
+    if (offset === this.entries.length) {
+      const grown = new Int32Array(2 * offset);
+      grown.set(this.entries);
+      this.entries = grown;
+    }
+
+    const entries = this.entries;
+    entries[offset + KEY_HASH] = keyHash;
+    entries[offset + KEY_START] = keyStart;
+    entries[offset + VALUE_START] = valueStart;
+    entries[offset + DATES] = this.dates;
+    entries[offset + DATETIMES] = this.datetimes;
+    entries[offset + FIRST] = this.first;
+    this.entryCount += 1;
+  }
+
+  private entryField(slot: number, field: number): number {
+    return this.entries[slot * ENTRY_FIELDS + field]!;
   }
 
   /**
@@ -362,12 +395,12 @@ class ConversionCounter extends Parser {
    */
   private hasEqualKeyHashes(base: number): boolean {
     const end = this.entryCount;
-    const hashes = this.entryKeyHashes;
 
     if (end - base <= PAIRWISE_KEY_LIMIT) {
       for (let slot = base + 1; slot < end; slot++) {
+        const hash = this.entryField(slot, KEY_HASH);
         for (let other = base; other < slot; other++) {
-          if (hashes[slot] === hashes[other]) return true;
+          if (this.entryField(other, KEY_HASH) === hash) return true;
         }
       }
       return false;
@@ -376,7 +409,7 @@ class ConversionCounter extends Parser {
     const seen = this.seenHashes;
     seen.clear();
     for (let slot = base; slot < end; slot++) {
-      const hash = hashes[slot]!;
+      const hash = this.entryField(slot, KEY_HASH);
       if (seen.has(hash)) return true;
       seen.add(hash);
     }
@@ -390,10 +423,10 @@ class ConversionCounter extends Parser {
     let first = FIRST_NONE;
 
     for (let slot = base; slot < this.entryCount; slot++) {
-      dates += this.entryDates[slot]!;
-      datetimes += this.entryDatetimes[slot]!;
+      dates += this.entryField(slot, DATES);
+      datetimes += this.entryField(slot, DATETIMES);
       if (first === FIRST_NONE) {
-        first = this.entryFirsts[slot]!;
+        first = this.entryField(slot, FIRST);
       }
     }
     this.setCounts(dates, datetimes, first);
@@ -410,25 +443,25 @@ class ConversionCounter extends Parser {
     // which is what a Python dict does with a repeated key.
     const lastSlots = new Map<string, number>();
     for (let slot = base; slot < this.entryCount; slot++) {
-      lastSlots.set(this.stringAt(this.entryKeyStarts[slot]!), slot);
+      lastSlots.set(this.stringAt(this.entryField(slot, KEY_START)), slot);
     }
 
     let dates = 0;
     let datetimes = 0;
     let first = FIRST_NONE;
-    const entries: SourceEntry[] = [];
+    const builtEntries: SourceEntry[] = [];
 
     for (const [key, slot] of lastSlots) {
-      dates += this.entryDates[slot]!;
-      datetimes += this.entryDatetimes[slot]!;
+      dates += this.entryField(slot, DATES);
+      datetimes += this.entryField(slot, DATETIMES);
       if (first === FIRST_NONE) {
-        first = this.entryFirsts[slot]!;
+        first = this.entryField(slot, FIRST);
       }
-      entries.push({ key, valueStart: this.entryValueStarts[slot]! });
+      builtEntries.push({ key, valueStart: this.entryField(slot, VALUE_START) });
     }
 
     if (lastSlots.size < this.entryCount - base) {
-      this.repeatedKeyDicts.set(start, entries);
+      this.repeatedKeyDicts.set(start, builtEntries);
     }
     this.setCounts(dates, datetimes, first);
   }
@@ -472,9 +505,14 @@ class ConversionCounter extends Parser {
   }
 
   private skipSpace(position: number): number {
-    this.position = position;
-    this.skipWhitespace();
-    return this.position;
+    const text = this.text;
+    let code = text.charCodeAt(position);
+    // Whitespace is at most 0x20, and most tokens follow none or one space.
+    while (code <= 0x20 && (code === 0x20 || code === 0x0a || code === 0x0d || code === 0x09)) {
+      position += 1;
+      code = text.charCodeAt(position);
+    }
+    return position;
   }
 }
 
