@@ -62,11 +62,22 @@ function modulesLoadedBy(args) {
 
     const urls = [...new Set(readFileSync(traceFile, 'utf8').split('\n').filter((url) => url.startsWith('file:')))];
     const project = urls.filter((url) => !url.includes('/node_modules/') && !url.includes('/test/bench/'));
-    const packages = [...new Set(urls.map((url) => /\/node_modules\/((?:@[^/]+\/)?[^/]+)/.exec(url)?.[1]).filter(Boolean))].sort();
+    const installed = urls.map((url) => /\/node_modules\/((?:@[^/]+\/)?[^/]+)/.exec(url)?.[1]);
+    const packages = [...new Set([...installed, ...project.flatMap(bundledPackages)].filter(Boolean))].sort();
     return { project, packages, eager: packages.filter((name) => LAZY_PACKAGES.includes(name)) };
   } finally {
     rmSync(folder, { recursive: true, force: true });
   }
+}
+
+/**
+ * Lists the packages bundled into one loaded file of the bundle. esbuild heads the
+ * code of each bundled source file with a comment naming its path, such as
+ * `// node_modules/pg/lib/client.js`.
+ */
+function bundledPackages(url) {
+  const source = readFileSync(fileURLToPath(url), 'utf8');
+  return [...source.matchAll(/^\/\/ node_modules\/((?:@[^/]+\/)?[^/]+)\//gm)].map((match) => match[1]);
 }
 
 function names(list) {

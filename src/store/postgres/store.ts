@@ -2,8 +2,6 @@ import { createHash, randomUUID } from 'node:crypto';
 import { pipeline } from 'node:stream/promises';
 
 import type pg from 'pg';
-import Cursor from 'pg-cursor';
-import { from as copyFrom, to as copyTo } from 'pg-copy-streams';
 
 import { NotFoundError } from '../../errors.js';
 import { quoteIdentifier, quoteTableName, type TableName } from '../identifiers.js';
@@ -241,7 +239,10 @@ export class PostgresStore implements Store {
   private async *copyRows(client: pg.Client, info: TableInfo): AsyncGenerator<BackupRow> {
     // NOTE: rows whose strategy_id is NULL are left out; the bot never loads them.
     const select = `SELECT ${rowColumns(info)} FROM ${this.quotedTable} WHERE strategy_id IS NOT NULL`;
-    const stream = client.query(copyTo(`COPY (${select}) TO STDOUT (FORMAT binary)`));
+    // The COPY and cursor packages load only here, because list, show and set
+    // never stream rows. `default` is the CommonJS exports object, also in the bundle.
+    const { default: copyStreams } = await import('pg-copy-streams');
+    const stream = client.query(copyStreams.to(`COPY (${select}) TO STDOUT (FORMAT binary)`));
     const tuples = binaryCopyTuples(stream);
 
     try {
@@ -264,6 +265,7 @@ export class PostgresStore implements Store {
    * judged from the rows before it, so memory stays bounded for large states.
    */
   private async *cursorRows(client: pg.Client, info: TableInfo, strategyIds: readonly string[]): AsyncGenerator<BackupRow> {
+    const { default: Cursor } = await import('pg-cursor');
     const cursor = client.query(
       new Cursor<PostgresRow>(`SELECT ${rowColumns(info)} FROM ${this.quotedTable} WHERE strategy_id = ANY($1::text[])`, [
         [...strategyIds],
@@ -394,7 +396,8 @@ export class PostgresStore implements Store {
    * rolls back.
    */
   private async copyRowsIn(client: pg.Client, rows: AsyncIterable<RestoreRow>, lastUpdatedKind: ColumnKind): Promise<number> {
-    const copy = client.query(copyFrom(`COPY ${this.quotedTable} (id, last_updated, variables, strategy_id) FROM STDIN`));
+    const { default: copyStreams } = await import('pg-copy-streams');
+    const copy = client.query(copyStreams.from(`COPY ${this.quotedTable} (id, last_updated, variables, strategy_id) FROM STDIN`));
     await pipeline(copyTextChunks(rows, lastUpdatedKind), copy);
     return copy.rowCount;
   }
