@@ -1,7 +1,8 @@
+import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 
 import { formatBytes } from '../../src/cli/render/size.js';
-import { displayWidth, printable, quote, segmentedWidth, truncate } from '../../src/cli/render/text.js';
+import { displayWidth, printable, quote, segmentedWidth, truncate, truncateSegmented } from '../../src/cli/render/text.js';
 
 describe('quote', () => {
   it('uses single quotes for plain names', () => {
@@ -87,6 +88,17 @@ describe('truncate', () => {
 
   it('keeps combining marks on the last kept character', () => {
     expect(truncate('abe\u0301fg', 4)).toBe('abe\u0301…');
+  });
+
+  it('agrees with segmenting on mixed text', () => {
+    const pieces = ['a', 'Z', ' ', 'é', 'ǅ', '中', '\u0301', '🚀', '\u200b', '\r\n', '\ufe0f', '👍🏽'];
+    fc.assert(
+      fc.property(fc.array(fc.constantFrom(...pieces), { maxLength: 12 }), fc.integer({ min: 0, max: 14 }), (parts, width) => {
+        const text = parts.join('');
+        expect(truncate(text, width)).toBe(truncateSegmented(text, width));
+      }),
+      { numRuns: 2000 },
+    );
   });
 
   it('cuts a 10 MB text', () => {

@@ -72,6 +72,16 @@ export function segmentedWidth(text: string): number {
  * value costs no more than a short one.
  */
 export function truncate(text: string, maxWidth: number): string {
+  // Text whose first maxWidth + 1 characters take one column each is cut
+  // without segmenting, so a table of ASCII text never loads ICU's break rules.
+  if (maxWidth >= 1 && ONE_COLUMN_EACH.test(text.slice(0, maxWidth + 1))) {
+    return text.length > maxWidth ? `${text.slice(0, maxWidth - 1)}…` : text;
+  }
+  return truncateSegmented(text, maxWidth);
+}
+
+/** Shortens `text` grapheme by grapheme, as `truncate` does without its shortcut. */
+export function truncateSegmented(text: string, maxWidth: number): string {
   // Code units of the longest prefix that fits in maxWidth - 1 columns, which
   // leaves one column for the ellipsis.
   let keptLength = 0;
