@@ -34,11 +34,32 @@ interface ZoneAt {
 // a table of 10,000 strategies.
 const zoneByHour = new Map<number, ZoneAt>();
 
+// In the tz database's rules for America/New_York, no UTC day holds two
+// changes, so a day whose first and last hours have the same zone has it
+// throughout, and two lookups serve the whole day. A table whose backups spread over a
+// month then needs some 60 lookups instead of 720. A day with a change
+// maps to null and is looked up hour by hour.
+const zoneByDay = new Map<number, ZoneAt | null>();
+
 const MILLIS_PER_HOUR = 3_600_000;
+const HOURS_PER_DAY = 24;
 const SECONDS_PER_DAY = 86_400;
 
 function newYorkZoneAt(millis: number): ZoneAt {
   const hour = Math.floor(millis / MILLIS_PER_HOUR);
+  const day = Math.floor(hour / HOURS_PER_DAY);
+
+  let dayZone = zoneByDay.get(day);
+  if (dayZone === undefined) {
+    const first = zoneAtHour(day * HOURS_PER_DAY);
+    const last = zoneAtHour(day * HOURS_PER_DAY + HOURS_PER_DAY - 1);
+    dayZone = first.offsetMs === last.offsetMs && first.name === last.name ? first : null;
+    zoneByDay.set(day, dayZone);
+  }
+  return dayZone ?? zoneAtHour(hour);
+}
+
+function zoneAtHour(hour: number): ZoneAt {
   let zone = zoneByHour.get(hour);
   if (zone === undefined) {
     const start = hour * MILLIS_PER_HOUR;

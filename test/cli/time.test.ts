@@ -71,6 +71,15 @@ describe('formatNewYork', () => {
     for (const millis of instants) {
       expect(formatNewYork(BigInt(millis) * 1000n + 999n)).toBe(reference(millis));
     }
+
+    // Every hour of 1945, when war time became peace time and then ended, and
+    // of January 1974, when daylight saving time began in winter.
+    for (let millis = Date.UTC(1945, 0, 1, 0, 30); millis < Date.UTC(1946, 0, 1); millis += 3_600_000) {
+      expect(formatNewYork(BigInt(millis) * 1000n)).toBe(reference(millis));
+    }
+    for (let millis = Date.UTC(1974, 0, 1, 0, 30); millis < Date.UTC(1974, 1, 1); millis += 3_600_000) {
+      expect(formatNewYork(BigInt(millis) * 1000n)).toBe(reference(millis));
+    }
   });
 });
 
