@@ -198,6 +198,13 @@ describe('outlineTypeLabel and truncatedDisplaySource', () => {
     }
   });
 
+  it('handle nesting at the depth limit', async () => {
+    // With the outer object, 899 levels make the 900 that MAX_DEPTH allows.
+    await expectSameCells(`${'{"a": '.repeat(899)}"2025-01-02"${'}'.repeat(899)}`, [16, 200]);
+    await expectSameCells(`${'['.repeat(899)}${']'.repeat(899)}`, [16, 200]);
+    await expectSameCells(`${'[{"d": "2025-01-02", "n": '.repeat(449)}1${'}]'.repeat(449)}`, [16, 200]);
+  });
+
   it('build the whole text when zero-width characters fill the budget', async () => {
     const text = JSON.stringify([`a${'\u0301'.repeat(5000)}bcdefghijklmnopqrstuvwxyz`, 'b']);
     await expectSameCells(text, [10, 16, 80]);
