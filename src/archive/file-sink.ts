@@ -3,6 +3,7 @@ import { constants, promises as fs } from 'node:fs';
 import path from 'node:path';
 
 import { RuntimeFailure, UsageError } from '../errors.js';
+import { BackgroundFlusher } from './background-flush.js';
 
 /** The destination of an export: a file, a device or a pipe. */
 export interface ExportSink {
@@ -88,6 +89,7 @@ async function openAtomicSink(destination: string, options: OpenFileSinkOptions)
       await handle.close();
     }
   };
+  const flusher = new BackgroundFlusher(handle);
 
   return {
     name: options.path,
@@ -95,6 +97,7 @@ async function openAtomicSink(destination: string, options: OpenFileSinkOptions)
     async write(chunk) {
       try {
         await writeFully(handle, chunk);
+        flusher.written(chunk.length);
       } catch (error) {
         throw fileFailure(`writing the export file ${options.path} failed`, error);
       }
@@ -102,6 +105,7 @@ async function openAtomicSink(destination: string, options: OpenFileSinkOptions)
 
     async finish() {
       try {
+        await flusher.settle();
         await handle.sync();
         await close();
       } catch (error) {
@@ -113,6 +117,7 @@ async function openAtomicSink(destination: string, options: OpenFileSinkOptions)
     },
 
     async discard() {
+      await flusher.settle().catch(() => undefined);
       await close().catch(() => undefined);
       await fs.rm(temporary, { force: true }).catch(() => undefined);
     },
