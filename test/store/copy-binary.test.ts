@@ -1,3 +1,4 @@
+import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 
 import { CopyFormatError, binaryCopyTuples } from '../../src/store/postgres/copy-binary.js';
@@ -40,6 +41,16 @@ async function* chunksOf(bytes: Buffer, size: number): AsyncGenerator<Buffer> {
   }
 }
 
+/** Cuts `bytes` into chunks of the given sizes in turn, repeating them until the end. */
+async function* chunksOfSizes(bytes: Buffer, sizes: readonly number[]): AsyncGenerator<Buffer> {
+  let offset = 0;
+  for (let index = 0; offset < bytes.length; index += 1) {
+    const size = sizes[index % sizes.length] ?? 1;
+    yield bytes.subarray(offset, offset + size);
+    offset += size;
+  }
+}
+
 async function readTuples(bytes: Buffer, size = 1 << 16): Promise<(string | null)[][]> {
   const tuples: (string | null)[][] = [];
   for await (const tuple of binaryCopyTuples(chunksOf(bytes, size))) {
@@ -61,6 +72,21 @@ describe('binaryCopyTuples', () => {
 
   it.each([1, 3, 7, 64])('reads chunks of %i bytes', async (size) => {
     expect(await readTuples(copyOutput(TUPLES), size)).toEqual(TUPLES);
+  });
+
+  it('reads chunks cut anywhere', async () => {
+    const field = fc.option(fc.string({ unit: 'binary', maxLength: 300 }), { nil: null });
+    await fc.assert(
+      fc.asyncProperty(fc.array(fc.array(field, { minLength: 1, maxLength: 4 }), { maxLength: 6 }), fc.array(fc.integer({ min: 1, max: 200 }), { minLength: 1 }), async (tuples, sizes) => {
+        const bytes = copyOutput(tuples);
+        const tuplesRead: (string | null)[][] = [];
+        for await (const tuple of binaryCopyTuples(chunksOfSizes(bytes, sizes))) {
+          tuplesRead.push(tuple);
+        }
+        expect(tuplesRead).toEqual(tuples);
+      }),
+      { numRuns: 300 },
+    );
   });
 
   it('reads a field larger than a chunk', async () => {

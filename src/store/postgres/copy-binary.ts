@@ -81,13 +81,41 @@ class ChunkReader {
       this.queuedBytes += next.value.length;
     }
 
-    if (this.buffer.length - this.offset < length) {
-      const rest = this.buffer.subarray(this.offset);
-      this.buffer = rest.length === 0 && this.queued.length === 1 ? (this.queued[0] as Buffer) : Buffer.concat([rest, ...this.queued]);
-      this.offset = 0;
-      this.queued = [];
-      this.queuedBytes = 0;
+    if (this.buffer.length - this.offset >= length) {
+      return;
     }
+    const next = this.queued[0] as Buffer;
+    if (this.offset === this.buffer.length && next.length >= length) {
+      this.buffer = next;
+      this.offset = 0;
+      this.queued.shift();
+      this.queuedBytes -= next.length;
+    } else {
+      this.join(length);
+    }
+  }
+
+  /**
+   * Copies the next `length` bytes into a buffer of their own, and leaves
+   * the rest of the last chunk they come from queued. Joining whole chunks
+   * instead copied about 64 KiB for every row that spans two of them.
+   */
+  private join(length: number): void {
+    const joined = Buffer.allocUnsafe(length);
+    let filled = this.buffer.copy(joined, 0, this.offset);
+
+    while (filled < length) {
+      const chunk = this.queued.shift() as Buffer;
+      const copied = chunk.copy(joined, filled, 0, Math.min(chunk.length, length - filled));
+      filled += copied;
+      this.queuedBytes -= copied;
+      if (copied < chunk.length) {
+        this.queued.unshift(chunk.subarray(copied));
+      }
+    }
+
+    this.buffer = joined;
+    this.offset = 0;
   }
 
   int16(): number {
