@@ -58,6 +58,16 @@ describe('loaded row in SQLite', () => {
     expect(await loadedRow(store, 'S')).toEqual({ id: 'old', listed: '"old"' });
   });
 
+  it('lists a strategy whose times are all NULL', async () => {
+    await insertRow(db, { id: 'first', last_updated: null, variables: '"first"', strategy_id: 'S' });
+    await insertRow(db, { id: 'second', last_updated: null, variables: '"second"', strategy_id: 'S' });
+
+    const summary = (await store.listSummaries()).find((candidate) => candidate.strategyId === 'S');
+    expect(summary?.rowCount).toBe(2);
+    expect(summary?.lastUpdated).toBeNull();
+    expect(['"first"', '"second"']).toContain(summary?.variables);
+  });
+
   it('keeps the stored text byte for byte', async () => {
     await insertRow(db, { id: 'a', last_updated: '2025-01-02 09:30:00.000100-05:00', variables: '{"a": 1.0}', strategy_id: 'S' });
     const read = await store.readStrategy('S');
