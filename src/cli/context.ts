@@ -20,6 +20,7 @@ export interface GlobalOptions {
 
 export interface StoreRequest {
   createSqliteFile?: boolean;
+  assumeEmptySqliteFile?: boolean;
 }
 
 export interface Context {
@@ -193,6 +194,7 @@ async function openConfiguredStore(options: GlobalOptions, output: Output, reque
     table: options.table,
     lockTimeoutMs: lockTimeoutMs(options),
     createSqliteFile: request.createSqliteFile === true,
+    assumeEmptySqliteFile: request.assumeEmptySqliteFile === true,
     onWarning: (message) => output.warn(message),
   });
   const store = opened.dialect === 'sqlite' ? withDefaultSignalsInCalls(opened) : opened;

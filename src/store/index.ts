@@ -24,6 +24,12 @@ export interface OpenStoreOptions {
    * Only restore passes this; every other command needs the file.
    */
   createSqliteFile?: boolean;
+  /**
+   * Whether a missing SQLite file is read as an empty database, without
+   * creating it, so that `restore --dry-run` plans against what the real
+   * restore would find.
+   */
+  assumeEmptySqliteFile?: boolean;
 }
 
 /**
@@ -49,7 +55,13 @@ export async function openStore(options: OpenStoreOptions): Promise<Store> {
   // loading pg costs an SQLite command tens of milliseconds, and the reverse.
   if (target.dialect === 'sqlite') {
     const { SqliteStore } = await import('./sqlite/store.js');
-    return SqliteStore.open({ target, table, lockTimeoutMs: options.lockTimeoutMs, createFile: options.createSqliteFile === true });
+    return SqliteStore.open({
+      target,
+      table,
+      lockTimeoutMs: options.lockTimeoutMs,
+      createFile: options.createSqliteFile === true,
+      assumeEmpty: options.assumeEmptySqliteFile === true,
+    });
   }
   const { PostgresStore } = await import('./postgres/store.js');
   return PostgresStore.open({ target, table, lockTimeoutMs: options.lockTimeoutMs });

@@ -97,6 +97,8 @@ export interface Store {
   /** The connection URL with its password masked, for messages. */
   readonly displayUrl: string;
   readonly tableName: string;
+  /** The path of an SQLite file that does not exist, which the store reads as an empty database. */
+  readonly missingFile?: string;
 
   /** Null when the table does not exist. Never creates or alters anything. */
   describeTable(): Promise<TableInfo | null>;

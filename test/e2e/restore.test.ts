@@ -134,8 +134,14 @@ describe.each(DIALECTS)('restore on %s', (dialect) => {
     const url = `sqlite:///${file}`;
 
     const dryRun = await runVarsctl(['--db', url, 'restore', backup, '--dry-run']);
-    expect(dryRun.exitCode).toBe(3);
+    expect(dryRun.exitCode, dryRun.stderr).toBe(0);
+    expect(dryRun.stderr).toContain(`would create the file ${file} and table vars_backup as the bot would`);
+    expect(dryRun.stdout).toMatch(/MomentumBot.*new/);
     expect(existsSync(file)).toBe(false);
+
+    const noFolder = await runVarsctl(['--db', `sqlite:///${path.join(folder, 'absent', 'new.db')}`, 'restore', backup, '--dry-run']);
+    expect(noFolder.exitCode).toBe(3);
+    expect(noFolder.stderr).toContain('does not exist');
 
     const failed = await runVarsctl(['--db', url, 'restore', backup, 'NoSuchStrategy']);
     expect(failed.exitCode).toBe(3);

@@ -63,7 +63,7 @@ async function restoreFrom(context: Context, input: ArchiveInput, options: Resto
   // Connecting first reports a wrong --db at once, not after reading a large
   // file. A new machine after a crash may have no SQLite file yet: a real
   // restore creates it, as the bot would on its first backup.
-  const store = await context.store({ createSqliteFile: !options.dryRun });
+  const store = await context.store({ createSqliteFile: !options.dryRun, assumeEmptySqliteFile: options.dryRun });
   const manifest = await verifyArchive(input, { acceptEdits: options.acceptEdits });
   checkTable(manifest.header, context.options.table, options.tableExplicit);
   const strategyIds = selectStrategies(manifest, options.strategyIds, input.name);
@@ -277,7 +277,8 @@ function tableCreation(plan: RestorePlan, store: Store, verb: string): string {
     return '';
   }
   const withPlaceholder = plan.strategies.some((strategy) => strategy.strategyId === PLACEHOLDER) ? '' : `, with its ${PLACEHOLDER} row`;
-  return `; ${verb} table ${store.tableName} as the bot would${withPlaceholder}`;
+  const file = store.missingFile === undefined ? '' : `the file ${store.missingFile} and `;
+  return `; ${verb} ${file}table ${store.tableName} as the bot would${withPlaceholder}`;
 }
 
 function toRestoreRow(row: ArchiveRow): RestoreRow {

@@ -34,6 +34,8 @@ export interface SqliteStoreOptions {
    * its owner only since it contains the bots' state; only restore asks for this.
    */
   readonly createFile?: boolean;
+  /** Whether a missing file is read as an empty in-memory database instead of failing. */
+  readonly assumeEmpty?: boolean;
 }
 
 const ROW_COLUMNS = 'id, last_updated, variables, strategy_id';
@@ -66,20 +68,32 @@ export class SqliteStore implements Store {
   private readonly lockTimeoutMs: number;
   /** The file this store created, removed again on close if nothing was written to it. */
   private readonly createdFile: string | undefined;
+  readonly missingFile: string | undefined;
 
-  private constructor(db: Database.Database, options: SqliteStoreOptions, createdFile: string | undefined) {
+  private constructor(db: Database.Database, options: SqliteStoreOptions, file: { createdFile?: string; missingFile?: string }) {
     this.db = db;
     this.table = options.table;
     this.quotedTable = quoteTableName(options.table);
     this.displayUrl = options.target.displayUrl;
     this.tableName = options.table.displayName;
     this.lockTimeoutMs = options.lockTimeoutMs;
-    this.createdFile = createdFile;
+    this.createdFile = file.createdFile;
+    this.missingFile = file.missingFile;
   }
 
-  /** Opens an existing file; creates a missing one only with `createFile`. */
+  /**
+   * Opens an existing file. A missing one is created with `createFile`, or
+   * read as an empty database with `assumeEmpty`, and is an error otherwise.
+   */
   static open(options: SqliteStoreOptions): SqliteStore {
     const { file, displayUrl } = options.target;
+    if (options.assumeEmpty === true && !existsSync(file)) {
+      requireFolder(file, displayUrl);
+      const db = new Database(':memory:');
+      db.defaultSafeIntegers(true);
+      return new SqliteStore(db, options, { missingFile: file });
+    }
+
     const created = !existsSync(file) && options.createFile === true && createEmptyFile(file, displayUrl);
     if (!existsSync(file)) {
       throw new NotFoundError(`SQLite database file not found: ${file} (from ${displayUrl})`, {
@@ -95,7 +109,7 @@ export class SqliteStore implements Store {
     try {
       const db = new Database(file, { fileMustExist: true, timeout: options.lockTimeoutMs });
       db.defaultSafeIntegers(true);
-      return new SqliteStore(db, options, created ? file : undefined);
+      return new SqliteStore(db, options, { createdFile: created ? file : undefined });
     } catch (error) {
       throw sqliteError(error, { action: `open ${file}`, displayUrl, lockTimeoutMs: options.lockTimeoutMs });
     }
@@ -466,14 +480,19 @@ export class SqliteStore implements Store {
   }
 }
 
-/** Creates an empty file; returns false when another process created it first. */
-function createEmptyFile(file: string, displayUrl: string): boolean {
+/** Throws NotFoundError when the folder that would hold a new database file does not exist. */
+function requireFolder(file: string, displayUrl: string): void {
   const folder = path.dirname(file);
   if (!existsSync(folder)) {
     throw new NotFoundError(`cannot create SQLite database file ${file}: folder ${folder} does not exist (from ${displayUrl})`, {
       hint: `create the folder first (mkdir -p ${folder}), or check the path in the URL`,
     });
   }
+}
+
+/** Creates an empty file; returns false when another process created it first. */
+function createEmptyFile(file: string, displayUrl: string): boolean {
+  requireFolder(file, displayUrl);
 
   // 'wx' never truncates a file that appeared in between.
   try {
