@@ -58,6 +58,35 @@ describe('SQLite error messages', () => {
     expect(result.stderr).toContain('(SQLite error SQLITE_READONLY_DIRECTORY)');
   });
 
+  it('explains a new file in a folder it may not write', async (context) => {
+    if (!canRunAsNobody()) {
+      context.skip('needs root and util-linux setpriv to run as the user nobody');
+    }
+    const backup = path.join(folder, 'backup.jsonl');
+    const exported = await runVarsctl(['--db', db.url, 'export', '-o', backup]);
+    expect(exported.exitCode, exported.stderr).toBe(0);
+    chmodSync(backup, 0o644);
+    const dataFolder = path.join(folder, 'data');
+    mkdirSync(dataFolder, { mode: 0o755 });
+    chmodSync(folder, 0o755);
+
+    const target = shellQuote(`sqlite:///${path.join(dataFolder, 'new.db')}`);
+    const command = `setpriv --reuid=nobody --regid=nogroup --clear-groups ${varsctlCommand()} --db ${target} restore ${shellQuote(backup)} --yes`;
+    const result = await runShell(command, { cwd: folder });
+
+    expect(result.exitCode).toBe(1);
+    expect(result.stderr).toContain(`this user may not write to folder ${dataFolder}`);
+    expect(result.stderr).toContain('run varsctl as a user who may write there');
+  });
+
+  it('explains a PostgreSQL schema on SQLite', async () => {
+    const result = await runVarsctl(['--db', db.url, '--table', 'public.vars_backup', 'list']);
+
+    expect(result.exitCode).toBe(3);
+    expect(result.stderr).toContain('an SQLite file has no schema "public"');
+    expect(result.stderr).toContain('give the table alone: --table vars_backup');
+  });
+
   it('rejects a schema in --table', async () => {
     const file = path.join(folder, 'backup.jsonl');
     const exported = await runVarsctl(['--db', db.url, 'export', '-o', file]);

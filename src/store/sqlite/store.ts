@@ -4,7 +4,7 @@ import path from 'node:path';
 
 import Database from 'better-sqlite3';
 
-import { NotFoundError } from '../../errors.js';
+import { NotFoundError, RuntimeFailure } from '../../errors.js';
 import { quoteIdentifier, quoteTableName, type TableName } from '../identifiers.js';
 import { PLACEHOLDER } from '../placeholder.js';
 import { restoreTextForSqlite } from '../restore.js';
@@ -410,12 +410,25 @@ export class SqliteStore implements Store {
   private requireTable(): TableInfo {
     const info = this.describe();
     if (info === null) {
-      throw new NotFoundError(`table ${this.table.displayName} not found in ${this.displayUrl}`, {
-        hint: 'check --table and the database URL; the bot creates vars_backup on its first backup',
-      });
+      throw new NotFoundError(`table ${this.table.displayName} not found in ${this.displayUrl}`, { hint: this.missingTableHint() });
     }
     requireBotColumns(info);
     return info;
+  }
+
+  /**
+   * Explains a missing table. In SQLite the part of --table before the dot
+   * names an attached database, not a schema such as PostgreSQL's `public`.
+   */
+  private missingTableHint(): string {
+    const schema = this.table.schema;
+    if (schema !== undefined && this.db.prepare('SELECT 1 FROM pragma_database_list WHERE name = ? COLLATE NOCASE').get(schema) === undefined) {
+      return (
+        `an SQLite file has no schema ${JSON.stringify(schema)}: the part before the dot names an attached database ` +
+        `(main, the file itself, or temp), so give the table alone: --table ${/^\w+$/.test(this.table.name) ? this.table.name : JSON.stringify(this.table.name)}`
+      );
+    }
+    return 'check --table and the database URL; the bot creates vars_backup on its first backup';
   }
 
   /**
@@ -499,10 +512,18 @@ function createEmptyFile(file: string, displayUrl: string): boolean {
     closeSync(openSync(file, 'wx', 0o600));
     return true;
   } catch (error) {
-    if ((error as { code?: unknown }).code !== 'EEXIST') {
-      throw sqliteError(error, { action: `create ${file}`, displayUrl, lockTimeoutMs: 0 });
+    const code = (error as { code?: unknown }).code;
+    if (code === 'EEXIST') {
+      return false;
     }
-    return false;
+    if (code === 'EACCES' || code === 'EPERM' || code === 'EROFS') {
+      const reason = code === 'EROFS' ? 'its file system is mounted read-only' : `this user may not write to folder ${path.dirname(file)}`;
+      throw new RuntimeFailure(`cannot create SQLite database file ${file}: ${reason} (from ${displayUrl})`, {
+        hint: 'run varsctl as a user who may write there, or name a file in a writable folder in the URL',
+        cause: error,
+      });
+    }
+    throw sqliteError(error, { action: `create ${file}`, displayUrl, lockTimeoutMs: 0 });
   }
 }
 
