@@ -35,13 +35,30 @@ const NEW_YORK_FORMAT_OPTIONS: Intl.DateTimeFormatOptions = {
   timeZoneName: 'short',
 };
 
-/** Returns the current instant in microseconds, from the millisecond wall clock. */
+/** The wall clock at one millisecond tick, and the monotonic clock at the same moment. */
+let clockAnchor: { epochMicros: bigint; monotonicNanos: bigint } | undefined;
+
+/**
+ * Returns the current instant in microseconds, as the wall clock gives it,
+ * with microsecond digits as the bot's own time stamps have them.
+ *
+ * Node.js reads the wall clock to the millisecond only. performance.timeOrigin
+ * + performance.now() has finer digits but its origin was seen 11 ms behind
+ * the wall clock here, so a backup would look older than it is. So the first
+ * call waits for the wall clock's next millisecond tick (1 ms at most) and
+ * notes the monotonic clock there. Later instants are that tick plus the
+ * monotonic time since, which a short-lived command cannot see drift.
+ */
 export function nowEpochMicros(): bigint {
-  // Node.js reads the wall clock to the millisecond only. performance.timeOrigin
-  // + performance.now() has finer digits but follows the monotonic clock, which
-  // was seen 11 ms behind the wall clock here, so a backup would look older
-  // than it is. The bot's own microseconds come from the wall clock.
-  return BigInt(Date.now()) * 1000n;
+  if (clockAnchor === undefined) {
+    const start = Date.now();
+    let tick = Date.now();
+    while (tick === start) {
+      tick = Date.now();
+    }
+    clockAnchor = { epochMicros: BigInt(tick) * 1000n, monotonicNanos: process.hrtime.bigint() };
+  }
+  return clockAnchor.epochMicros + (process.hrtime.bigint() - clockAnchor.monotonicNanos) / 1000n;
 }
 
 /**

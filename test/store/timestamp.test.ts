@@ -179,6 +179,18 @@ describe('nowEpochMicros', () => {
     const after = BigInt(Date.now()) * 1000n;
 
     expect(now >= before).toBe(true);
-    expect(now <= after).toBe(true);
+    expect(now <= after + 999n).toBe(true);
+  });
+
+  it('has microsecond digits', async () => {
+    const instants: bigint[] = [];
+    for (let index = 0; index < 5; index += 1) {
+      instants.push(nowEpochMicros());
+      await new Promise((resolve) => setTimeout(resolve, 3));
+    }
+
+    // Each instant ends in 000 only by a 1-in-1000 chance.
+    expect(instants.some((instant) => instant % 1000n !== 0n)).toBe(true);
+    expect(instants.every((instant, index) => index === 0 || instant > (instants[index - 1] ?? 0n))).toBe(true);
   });
 });
