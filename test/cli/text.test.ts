@@ -2,6 +2,7 @@ import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 
 import { formatBytes } from '../../src/cli/render/size.js';
+import { truncatePrefix, truncateSegmentedPrefix } from '../../src/cli/render/display-prefix.js';
 import { displayWidth, printable, quote, segmentedWidth, truncate, truncateSegmented } from '../../src/cli/render/text.js';
 
 describe('quote', () => {
@@ -53,13 +54,14 @@ describe('displayWidth', () => {
     expect(displayWidth('Stratégie-Élan ĀǅȀɐ ©®')).toBe(22);
   });
 
-  it('agrees with segmenting up to U+02FF', () => {
+  it('agrees with segmenting on one-column text', () => {
     const chars: string[] = [];
     for (let code = 0x20; code <= 0x2ff; code++) {
       if (code < 0x7f || code >= 0xa0) {
         chars.push(String.fromCharCode(code));
       }
     }
+    chars.push('…');
 
     // Grapheme breaks depend on neighbours, so pairs are checked as well.
     for (const first of chars) {
@@ -91,11 +93,22 @@ describe('truncate', () => {
   });
 
   it('agrees with segmenting on mixed text', () => {
-    const pieces = ['a', 'Z', ' ', 'é', 'ǅ', '中', '\u0301', '🚀', '\u200b', '\r\n', '\ufe0f', '👍🏽'];
+    const pieces = ['a', 'Z', ' ', 'é', 'ǅ', '…', '中', '\u0301', '🚀', '\u200b', '\r\n', '\ufe0f', '👍🏽'];
     fc.assert(
       fc.property(fc.array(fc.constantFrom(...pieces), { maxLength: 12 }), fc.integer({ min: 0, max: 14 }), (parts, width) => {
         const text = parts.join('');
         expect(truncate(text, width)).toBe(truncateSegmented(text, width));
+      }),
+      { numRuns: 2000 },
+    );
+  });
+
+  it('cuts a prefix as segmenting does', () => {
+    const pieces = ['a', 'Z', ' ', 'é', 'ǅ', '…', '中', '\u0301', '🚀', '\u200b', '\r\n', '\ufe0f', '👍🏽'];
+    fc.assert(
+      fc.property(fc.array(fc.constantFrom(...pieces), { maxLength: 14 }), fc.integer({ min: 0, max: 14 }), (parts, width) => {
+        const prefix = parts.join('');
+        expect(truncatePrefix(prefix, width)).toBe(truncateSegmentedPrefix(prefix, width));
       }),
       { numRuns: 2000 },
     );

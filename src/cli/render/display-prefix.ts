@@ -1,4 +1,4 @@
-import { displayWidth, printable, segmentGraphemes } from './text.js';
+import { displayWidth, printable, segmentGraphemes, takesOneColumnEach } from './text.js';
 
 /**
  * The start of the display text of a value, built part by part until it is
@@ -84,6 +84,17 @@ export function appendString(prefix: DisplayPrefix, text: string): void {
  * before the prefix's last one is a grapheme of the whole text too.
  */
 export function truncatePrefix(prefix: string, maxWidth: number): string | null {
+  // When the characters up to one past the cut take one column each, the
+  // grapheme that overflows ends inside the prefix, and the cut needs no
+  // segmenting, so a table of ASCII text never loads ICU's break rules.
+  if (maxWidth >= 1 && prefix.length >= maxWidth + 2 && takesOneColumnEach(prefix.slice(0, maxWidth + 2))) {
+    return `${prefix.slice(0, maxWidth - 1)}…`;
+  }
+  return truncateSegmentedPrefix(prefix, maxWidth);
+}
+
+/** Returns what `truncatePrefix` returns, grapheme by grapheme, without its shortcut. */
+export function truncateSegmentedPrefix(prefix: string, maxWidth: number): string | null {
   let keptLength = 0;
   let width = 0;
 

@@ -40,10 +40,16 @@ export function segmentGraphemes(text: string): Intl.Segments {
   return segmenter.segment(text);
 }
 
-// Printable ASCII, and Latin-1 Supplement to Spacing Modifier Letters
-// (U+00A0 to U+02FF): neither range contains a combining mark, a wide
-// character or an emoji, so each character there is one grapheme one column wide.
-const ONE_COLUMN_EACH = /^[\x20-\x7e\u00a0-\u02ff]*$/;
+// Printable ASCII, Latin-1 Supplement to Spacing Modifier Letters (U+00A0
+// to U+02FF), and the ellipsis that ends every shortened cell: none of them
+// is a combining mark, a wide character or an emoji, so each character
+// there is one grapheme one column wide.
+const ONE_COLUMN_EACH = /^[\x20-\x7e\u00a0-\u02ff\u2026]*$/;
+
+/** Tells whether every character of `text` is one grapheme one column wide (see above). */
+export function takesOneColumnEach(text: string): boolean {
+  return ONE_COLUMN_EACH.test(text);
+}
 
 /**
  * Counts the terminal columns `text` takes: 2 for East Asian wide characters
@@ -51,7 +57,7 @@ const ONE_COLUMN_EACH = /^[\x20-\x7e\u00a0-\u02ff]*$/;
  */
 export function displayWidth(text: string): number {
   // Most cells are ASCII or Latin text, which needs no segmenting.
-  if (ONE_COLUMN_EACH.test(text)) {
+  if (takesOneColumnEach(text)) {
     return text.length;
   }
   return segmentedWidth(text);
@@ -74,7 +80,7 @@ export function segmentedWidth(text: string): number {
 export function truncate(text: string, maxWidth: number): string {
   // Text whose first maxWidth + 1 characters take one column each is cut
   // without segmenting, so a table of ASCII text never loads ICU's break rules.
-  if (maxWidth >= 1 && ONE_COLUMN_EACH.test(text.slice(0, maxWidth + 1))) {
+  if (maxWidth >= 1 && takesOneColumnEach(text.slice(0, maxWidth + 1))) {
     return text.length > maxWidth ? `${text.slice(0, maxWidth - 1)}…` : text;
   }
   return truncateSegmented(text, maxWidth);
