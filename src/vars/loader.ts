@@ -16,6 +16,7 @@
  *   the bot restores no variable at all.
  */
 
+import { isValidDate } from './calendar.js';
 import { pythonDigitClass } from './python-digits.js';
 import { isPythonIsoDatetime } from './python-fromisoformat.js';
 import { isPythonStrptimeDate } from './python-strptime.js';
@@ -25,7 +26,7 @@ import type { VarValue } from './value.js';
 export type LoadRules = 'current' | 'legacy';
 
 /** Result of loading one string value: a Python type name, or 'error', which aborts a legacy load. */
-type StringOutcome = 'str' | 'date' | 'datetime' | 'error';
+export type StringOutcome = 'str' | 'date' | 'datetime' | 'error';
 
 // NOTE: these assume the loader uses Python's `re` with default flags, where
 // `\d` is any Unicode decimal digit and `$` also matches before a final
@@ -45,6 +46,11 @@ function loadString(value: string, rules: LoadRules): StringOutcome {
     return 'str';
   }
 
+  return loadCommonShape(value) ?? loadByPatterns(value);
+}
+
+/** Applies the current rules through their patterns and the parsers that emulate Python's; `loadCommonShape` must agree with it. */
+export function loadByPatterns(value: string): StringOutcome {
   if (DATETIME_PREFIX.test(value)) {
     const candidate = value.endsWith('Z') ? value.slice(0, -1) + '+00:00' : value;
     return isPythonIsoDatetime(candidate) ? 'datetime' : 'str';
@@ -53,6 +59,108 @@ function loadString(value: string, rules: LoadRules): StringOutcome {
     return isPythonStrptimeDate(value) ? 'date' : 'str';
   }
   return 'str';
+}
+
+const DIGIT_0 = 0x30;
+const DIGIT_9 = 0x39;
+const DASH = 0x2d;
+const COLON = 0x3a;
+const LETTER_T = 0x54;
+const LETTER_Z = 0x5a;
+const PLUS = 0x2b;
+const DOT = 0x2e;
+const MINUTES_PER_DAY = 24 * 60;
+
+/**
+ * Decides a string under current rules without the general parsers, for the
+ * shapes that bots write, all in ASCII: `YYYY-MM-DD`, and
+ * `YYYY-MM-DDTHH:MM:SS` with an optional `.ffffff` and an optional `Z`,
+ * `+HH:MM` or `-HH:MM`. Also a string that starts with an ASCII character
+ * other than a digit, which neither pattern matches. Returns undefined for
+ * any other string. `show` judges every string of a state, and the general
+ * path took about a fifth of its time on a 10 MB state of dated entries.
+ * A property test compares both paths.
+ */
+export function loadCommonShape(value: string): StringOutcome | undefined {
+  const first = value.charCodeAt(0);
+  if (first < 0x80 && !isAsciiDigit(first)) {
+    return 'str';
+  }
+  if (value.length < 10 || !isAsciiDigits(value, 0, 4) || value.charCodeAt(4) !== DASH || !isAsciiDigits(value, 5, 2)) {
+    return undefined;
+  }
+  if (value.charCodeAt(7) !== DASH || !isAsciiDigits(value, 8, 2)) {
+    return undefined;
+  }
+  const isDate = isValidDate(numberAt(value, 0, 4), numberAt(value, 5, 2), numberAt(value, 8, 2));
+
+  if (value.length === 10) {
+    return isDate ? 'date' : 'str';
+  }
+  if (value.charCodeAt(10) !== LETTER_T) {
+    return undefined;
+  }
+
+  const clockEnd = 19;
+  if (!isClock(value, 11) || value.length < clockEnd) {
+    return undefined;
+  }
+  const fractionEnd = value.charCodeAt(clockEnd) === DOT ? clockEnd + 7 : clockEnd;
+  if (fractionEnd > clockEnd && !isAsciiDigits(value, clockEnd + 1, 6)) {
+    return undefined;
+  }
+
+  const offsetLength = value.length - fractionEnd;
+  if (offsetLength === 0 || (offsetLength === 1 && value.charCodeAt(fractionEnd) === LETTER_Z)) {
+    return isDate && isValidClock(value, 11) ? 'datetime' : 'str';
+  }
+  const sign = value.charCodeAt(fractionEnd);
+  if (offsetLength !== 6 || (sign !== PLUS && sign !== DASH) || !isAsciiDigits(value, fractionEnd + 1, 2)) {
+    return undefined;
+  }
+  if (value.charCodeAt(fractionEnd + 3) !== COLON || !isAsciiDigits(value, fractionEnd + 4, 2)) {
+    return undefined;
+  }
+  // Python checks only that the offset is less than a day, not its minutes.
+  const offsetFits = numberAt(value, fractionEnd + 1, 2) * 60 + numberAt(value, fractionEnd + 4, 2) < MINUTES_PER_DAY;
+  return isDate && isValidClock(value, 11) && offsetFits ? 'datetime' : 'str';
+}
+
+/** Tells whether `HH:MM:SS` in ASCII digits starts at `start`. */
+function isClock(value: string, start: number): boolean {
+  return (
+    isAsciiDigits(value, start, 2) &&
+    value.charCodeAt(start + 2) === COLON &&
+    isAsciiDigits(value, start + 3, 2) &&
+    value.charCodeAt(start + 5) === COLON &&
+    isAsciiDigits(value, start + 6, 2)
+  );
+}
+
+function isValidClock(value: string, start: number): boolean {
+  return numberAt(value, start, 2) <= 23 && numberAt(value, start + 3, 2) <= 59 && numberAt(value, start + 6, 2) <= 59;
+}
+
+function isAsciiDigit(code: number): boolean {
+  return code >= DIGIT_0 && code <= DIGIT_9;
+}
+
+function isAsciiDigits(value: string, start: number, count: number): boolean {
+  for (let index = start; index < start + count; index++) {
+    if (!isAsciiDigit(value.charCodeAt(index))) {
+      return false;
+    }
+  }
+  return true;
+}
+
+/** Reads `count` ASCII digits at `start` as a number. */
+function numberAt(value: string, start: number, count: number): number {
+  let number = 0;
+  for (let index = start; index < start + count; index++) {
+    number = number * 10 + value.charCodeAt(index) - DIGIT_0;
+  }
+  return number;
 }
 
 /**

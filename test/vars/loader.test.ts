@@ -3,6 +3,7 @@ import { describe, expect, it } from 'vitest';
 
 import { dateConversions, fromJs, loadedType, loadFailures, Vars } from '../../src/vars/index.js';
 import type { LoadRules } from '../../src/vars/index.js';
+import { loadByPatterns, loadCommonShape } from '../../src/vars/loader.js';
 import { isPythonIsoDatetime } from '../../src/vars/python-fromisoformat.js';
 import { isPythonStrptimeDate } from '../../src/vars/python-strptime.js';
 import { python311SkipReason, runPython } from './python.js';
@@ -175,6 +176,42 @@ const strptimeCandidate = fc.oneof(
   { weight: 1, arbitrary: fc.tuple(strptimeYear, strptimeMonth, strptimeDay).map(([y, m, d]) => `${y}/${m}-${d}`) },
   { weight: 1, arbitrary: fc.tuple(datePart, tail).map((parts) => parts.join('')) },
 );
+
+const asciiDigits = (length: number) => fc.stringMatching(new RegExp(`^[0-9]{${length}}$`));
+const commonShape = fc
+  .tuple(
+    asciiDigits(4),
+    asciiDigits(2),
+    asciiDigits(2),
+    fc.option(fc.tuple(asciiDigits(2), asciiDigits(2), asciiDigits(2))),
+    fc.option(asciiDigits(6)),
+    fc.constantFrom('', 'Z', '+05:30', '-04:00', '+23:59', '+24:00', '-12:60', '+99:99'),
+  )
+  .map(([y, m, d, clock, fraction, offset]) =>
+    clock === null ? `${y}-${m}-${d}` : `${y}-${m}-${d}T${clock.join(':')}${fraction === null ? '' : `.${fraction}`}${offset}`,
+  );
+
+describe('the common-shape shortcut', () => {
+  it('agrees with the patterns on every string', () => {
+    const candidate = fc.oneof(commonShape, isoCandidate, strptimeCandidate, fc.string({ maxLength: 30 }));
+    fc.assert(
+      fc.property(candidate, (text) => {
+        const shortcut = loadCommonShape(text);
+        if (shortcut !== undefined) {
+          expect(shortcut).toBe(loadByPatterns(text));
+        }
+      }),
+      { numRuns: 20_000, seed: SEED },
+    );
+  });
+
+  it('decides the shapes bots write', () => {
+    for (const text of ['2025-01-02', '2025-02-30', '2025-01-02T09:30:00', '2025-01-02T09:30:00.250000-04:00', '2025-01-02T14:30:00Z', 'MomentumBot']) {
+      expect(loadCommonShape(text)).toBe(loadByPatterns(text));
+    }
+    expect(fc.sample(commonShape, { numRuns: 500, seed: SEED }).every((text) => loadCommonShape(text) !== undefined)).toBe(true);
+  });
+});
 
 /** Generated candidates must include enough of both verdicts to mean something. */
 function expectBothVerdicts(verdicts: boolean[]): void {
