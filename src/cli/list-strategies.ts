@@ -37,24 +37,29 @@ export interface ListRequest {
  * that cannot be parsed is reported in `error` and never stops the listing.
  */
 export async function listStrategies(store: Store, request: ListRequest): Promise<StrategyListing[]> {
-  const summaries = await store.listSummaries();
-  const inspections = summaries.map(inspectQuickly);
+  // Each text is inspected as its row arrives and then dropped, so the
+  // texts of a large table are never all in memory at once, which made
+  // garbage collection copy them between generations.
+  const inspected = await store.listSummaries((summary) => {
+    const inspection = inspectQuickly(summary);
+    return { summary: inspection === null ? summary : { ...summary, variables: null }, placeholder: isPlaceholder(summary), inspection };
+  });
 
   // The quick count settles the texts the bot writes. Any other text goes
   // through Vars.parse for the exact count or error, so the vars library is
   // imported only when some text needs it.
-  if (inspections.includes(null)) {
+  if (inspected.some((entry) => entry.inspection === null)) {
     const { Vars, VarsParseError } = await import('../vars/index.js');
-    inspections.forEach((inspection, index) => {
-      const text = summaries[index]?.variables;
-      if (inspection === null && text !== undefined && text !== null) {
-        inspections[index] = inspectVariables(text, Vars, VarsParseError);
+    for (const entry of inspected) {
+      const text = entry.summary.variables;
+      if (entry.inspection === null && text !== null) {
+        entry.inspection = inspectVariables(text, Vars, VarsParseError);
       }
-    });
+    }
   }
 
-  const listings = summaries
-    .map((summary, index) => describeSummary(summary, request.nowMs, inspections[index] ?? null))
+  const listings = inspected
+    .map((entry) => describeSummary(entry.summary, entry.placeholder, request.nowMs, entry.inspection))
     .filter((listing) => request.includePlaceholder || !listing.placeholder);
 
   return listings.sort((a, b) => compareCodePoints(a.strategyId, b.strategyId));
@@ -87,7 +92,7 @@ function inspectQuickly(summary: StrategySummary): Inspection | null {
   return keys < 0 ? null : { keys, error: null };
 }
 
-function describeSummary(summary: StrategySummary, nowMs: number, inspection: Inspection | null): StrategyListing {
+function describeSummary(summary: StrategySummary, placeholder: boolean, nowMs: number, inspection: Inspection | null): StrategyListing {
   const epochMicros = summary.lastUpdated?.epochMicros ?? null;
   const ageSeconds = epochMicros === null ? null : (nowMs - millisFromMicros(epochMicros)) / 1000;
 
@@ -98,7 +103,7 @@ function describeSummary(summary: StrategySummary, nowMs: number, inspection: In
     ageSeconds,
     keys: inspection?.keys ?? null,
     bytes: summary.variablesBytes,
-    placeholder: isPlaceholder(summary),
+    placeholder,
     error: inspection?.error ?? null,
   };
 }

@@ -103,8 +103,14 @@ export interface Store {
   /** Null when the table does not exist. Never creates or alters anything. */
   describeTable(): Promise<TableInfo | null>;
 
-  /** Throws NotFoundError when the table is missing. */
+  /**
+   * Summarises every strategy. With `summarize`, each summary goes to it as
+   * its row arrives and only what it returns is kept, so a caller that
+   * drops the variables text does not hold every text of the table at once.
+   * Throws NotFoundError when the table is missing.
+   */
   listSummaries(): Promise<StrategySummary[]>;
+  listSummaries<T>(summarize: (summary: StrategySummary) => T): Promise<T[]>;
 
   /**
    * Every distinct non-NULL strategy_id, sorted, without reading any

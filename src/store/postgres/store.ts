@@ -1,7 +1,7 @@
 import { createHash, randomUUID } from 'node:crypto';
 import { pipeline } from 'node:stream/promises';
 
-import type pg from 'pg';
+import pg from 'pg';
 
 import { NotFoundError } from '../../errors.js';
 import { quoteIdentifier, quoteTableName, type TableName } from '../identifiers.js';
@@ -83,7 +83,9 @@ export class PostgresStore implements Store {
 
   // NOTE: reads take no lock timeout, so they wait for as long as another
   // session holds an ACCESS EXCLUSIVE lock (ALTER TABLE, VACUUM FULL).
-  async listSummaries(): Promise<StrategySummary[]> {
+  listSummaries(): Promise<StrategySummary[]>;
+  listSummaries<T>(summarize: (summary: StrategySummary) => T): Promise<T[]>;
+  async listSummaries<T>(summarize?: (summary: StrategySummary) => T): Promise<(T | StrategySummary)[]> {
     return this.run('list strategies', async (client) => {
       const info = await this.requireTable(client);
 
@@ -96,8 +98,7 @@ export class PostgresStore implements Store {
       // EXPLAIN ANALYZE on PostgreSQL 15, on a shared 2-core machine.
       // NOTE: among rows with equal last_updated the sort picks any one, as
       // the bot's loader does.
-      const result = await client.query<PostgresRow & { row_count: string; variables_bytes: number | null }>(
-        `SELECT ranked.strategy_id, ranked.row_count, ${lastUpdatedText(info, 'backup.last_updated')} AS last_updated,
+      const sql = `SELECT ranked.strategy_id, ranked.row_count, ${lastUpdatedText(info, 'backup.last_updated')} AS last_updated,
                 octet_length(backup.variables::text) AS variables_bytes, backup.variables::text AS variables
          FROM (
            SELECT ctid AS row_ctid, strategy_id::text AS strategy_id,
@@ -108,16 +109,20 @@ export class PostgresStore implements Store {
          ) AS ranked
          JOIN ${this.quotedTable} AS backup ON backup.ctid = ranked.row_ctid
          WHERE ranked.position = 1
-         ORDER BY ranked.strategy_id`,
-      );
+         ORDER BY ranked.strategy_id`;
 
-      return result.rows.map((row) => ({
-        strategyId: row.strategy_id ?? '',
-        rowCount: Number(row.row_count),
-        lastUpdated: toTimestamp(row.last_updated),
-        variablesBytes: row.variables_bytes === null ? null : Number(row.variables_bytes),
-        variables: row.variables,
-      }));
+      const summaries: (T | StrategySummary)[] = [];
+      await eachRow<PostgresRow & { row_count: string; variables_bytes: number | null }>(client, sql, (row) => {
+        const summary = {
+          strategyId: row.strategy_id ?? '',
+          rowCount: Number(row.row_count),
+          lastUpdated: toTimestamp(row.last_updated),
+          variablesBytes: row.variables_bytes === null ? null : Number(row.variables_bytes),
+          variables: row.variables,
+        };
+        summaries.push(summarize === undefined ? summary : summarize(summary));
+      });
+      return summaries;
     });
   }
 
@@ -478,6 +483,36 @@ export class PostgresStore implements Store {
         database: this.target.database,
       });
     }
+  }
+}
+
+/**
+ * Runs a query and passes each row to `visit` as it is parsed, without
+ * collecting the rows into a result. Rejects with the query's error, or
+ * with the first error `visit` throws, once the query has ended.
+ */
+async function eachRow<R extends pg.QueryResultRow>(client: pg.Client, sql: string, visit: (row: R) => void): Promise<void> {
+  const query = new pg.Query<R>(sql);
+  let failure: { error: unknown } | undefined;
+
+  await new Promise<void>((resolve, reject) => {
+    query.on('row', (row: R) => {
+      if (failure !== undefined) {
+        return;
+      }
+      try {
+        visit(row);
+      } catch (error) {
+        failure = { error };
+      }
+    });
+    query.on('error', reject);
+    query.on('end', () => resolve());
+    client.query(query);
+  });
+
+  if (failure !== undefined) {
+    throw failure.error;
   }
 }
 

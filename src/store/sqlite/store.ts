@@ -119,7 +119,9 @@ export class SqliteStore implements Store {
     return this.run('read the table schema', () => this.describe());
   }
 
-  async listSummaries(): Promise<StrategySummary[]> {
+  listSummaries(): Promise<StrategySummary[]>;
+  listSummaries<T>(summarize: (summary: StrategySummary) => T): Promise<T[]>;
+  async listSummaries<T>(summarize?: (summary: StrategySummary) => T): Promise<(T | StrategySummary)[]> {
     return this.run('list strategies', () => {
       this.requireTable();
 
@@ -139,8 +141,19 @@ export class SqliteStore implements Store {
       // NOTE: among rows with equal last_updated this picks any one, as the
       // bot's loader does. When all are NULL, max() is NULL and any row is
       // taken, which is also a row the loader may pick.
-      const rows = this.withCacheSize(LIST_CACHE_SIZE, () =>
-        this.db
+      type SummaryRow = SqliteRow & { row_count: bigint; row_key: bigint; variables_bytes: bigint | null };
+      const toSummary = (row: SummaryRow, variables: string | null): StrategySummary => ({
+        strategyId: String(row.strategy_id),
+        rowCount: Number(row.row_count),
+        lastUpdated: toTimestamp(row.last_updated),
+        variablesBytes: row.variables_bytes === null ? null : Number(row.variables_bytes),
+        variables,
+      });
+
+      // Each summary is made as its row arrives.
+      const summaries: (T | StrategySummary)[] = [];
+      this.withCacheSize(LIST_CACHE_SIZE, () => {
+        const rows = this.db
           .prepare(
             `SELECT strategy_id, count(*) AS row_count, max(last_updated) AS max_last_updated, rowid AS row_key, last_updated,
                     length(CAST(variables AS BLOB)) AS variables_bytes,
@@ -149,16 +162,14 @@ export class SqliteStore implements Store {
              WHERE strategy_id IS NOT NULL
              GROUP BY strategy_id`,
           )
-          .all() as (SqliteRow & { row_count: bigint; row_key: bigint; variables_bytes: bigint | null })[],
-      );
+          .iterate() as IterableIterator<SummaryRow>;
 
-      return rows.map((row) => ({
-        strategyId: String(row.strategy_id),
-        rowCount: Number(row.row_count),
-        lastUpdated: toTimestamp(row.last_updated),
-        variablesBytes: row.variables_bytes === null ? null : Number(row.variables_bytes),
-        variables: this.summaryVariables(row, readsTextAsString),
-      }));
+        for (const row of rows) {
+          const summary = toSummary(row, this.summaryVariables(row, readsTextAsString));
+          summaries.push(summarize === undefined ? summary : summarize(summary));
+        }
+      });
+      return summaries;
     });
   }
 
