@@ -50,12 +50,6 @@ const ROW_COLUMNS = 'id, last_updated, variables, strategy_id';
 // after about 2 MB of rows instead of 16 MB.
 const RESTORE_CACHE_SIZE = -2000;
 
-// Page cache size of list, in the same units: 64 MiB, enough for the pages
-// and the GROUP BY sort of a 10,000-strategy table of 2 KB states (a 42 MB
-// file). With the default 16 MB, that query took about 40% longer cold.
-// The cache takes memory only for the pages a query reads.
-const LIST_CACHE_SIZE = -65536;
-
 /** The backup table in an SQLite file, through better-sqlite3. */
 export class SqliteStore implements Store {
   readonly dialect = 'sqlite' as const;
@@ -133,14 +127,10 @@ export class SqliteStore implements Store {
       const readsTextAsString = this.db.pragma('encoding', { simple: true }) === 'UTF-8';
 
       // The row each strategy's loader picks: `ORDER BY last_updated DESC`, so
-      // SQLite's own comparison, numbers below text, NULL last. With max(),
-      // SQLite takes the query's other columns from the row holding the
-      // maximum ("bare columns" in its documentation of SELECT), which max()
-      // finds with the same comparison. So one pass over the table suffices;
-      // a window over it and a join back by rowid read every page twice.
-      // NOTE: among rows with equal last_updated this picks any one, as the
-      // bot's loader does. When all are NULL, max() is NULL and any row is
-      // taken, which is also a row the loader may pick.
+      // SQLite's own text comparison, numbers below text, NULL last.
+      // NOTE: among rows with equal last_updated, or all NULL, the window and
+      // the bot's loader may each pick any one. Tests found them to agree,
+      // but SQLite does not promise it.
       type SummaryRow = SqliteRow & { row_count: bigint; row_key: bigint; variables_bytes: bigint | null };
       const toSummary = (row: SummaryRow, variables: string | null): StrategySummary => ({
         strategyId: String(row.strategy_id),
@@ -152,38 +142,30 @@ export class SqliteStore implements Store {
 
       // Each summary is made as its row arrives.
       const summaries: (T | StrategySummary)[] = [];
-      this.withCacheSize(LIST_CACHE_SIZE, () => {
-        const rows = this.db
-          .prepare(
-            `SELECT strategy_id, count(*) AS row_count, max(last_updated) AS max_last_updated, rowid AS row_key, last_updated,
-                    length(CAST(variables AS BLOB)) AS variables_bytes,
-                    ${readsTextAsString ? 'variables' : textAsBytes('variables', 'variables')}
+      const rows = this.db
+        .prepare(
+          `WITH ranked AS (
+             SELECT rowid AS row_key, strategy_id,
+                    count(*) OVER (PARTITION BY strategy_id) AS row_count,
+                    row_number() OVER (PARTITION BY strategy_id ORDER BY last_updated DESC) AS position
              FROM ${this.quotedTable}
              WHERE strategy_id IS NOT NULL
-             GROUP BY strategy_id`,
-          )
-          .iterate() as IterableIterator<SummaryRow>;
+           )
+           SELECT ranked.strategy_id, ranked.row_count, ranked.row_key, backup.last_updated,
+                  length(CAST(backup.variables AS BLOB)) AS variables_bytes,
+                  ${readsTextAsString ? 'backup.variables AS variables' : textAsBytes('backup.variables', 'variables')}
+           FROM ranked JOIN ${this.quotedTable} AS backup ON backup.rowid = ranked.row_key
+           WHERE ranked.position = 1
+           ORDER BY ranked.strategy_id`,
+        )
+        .iterate() as IterableIterator<SummaryRow>;
 
-        for (const row of rows) {
-          const summary = toSummary(row, this.summaryVariables(row, readsTextAsString));
-          summaries.push(summarize === undefined ? summary : summarize(summary));
-        }
-      });
+      for (const row of rows) {
+        const summary = toSummary(row, this.summaryVariables(row, readsTextAsString));
+        summaries.push(summarize === undefined ? summary : summarize(summary));
+      }
       return summaries;
     });
-  }
-
-  /** Runs `step` with the page cache set to `cacheSize`, and sets it back afterwards. */
-  private withCacheSize<T>(cacheSize: number, step: () => T): T {
-    const previous: unknown = this.db.pragma('cache_size', { simple: true });
-    this.db.pragma(`cache_size = ${cacheSize}`);
-    try {
-      return step();
-    } finally {
-      if (this.db.open) {
-        this.db.pragma(`cache_size = ${String(previous)}`);
-      }
-    }
   }
 
   /** Returns a summary's variables, read again as bytes when better-sqlite3 may have replaced some. */
