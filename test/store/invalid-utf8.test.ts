@@ -2,6 +2,7 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 
+import Database from 'better-sqlite3';
 import fc from 'fast-check';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 
@@ -190,5 +191,39 @@ describe('SQLite variables that are not valid UTF-8', () => {
 
     const rows = await db.query(`SELECT hex(variables) AS hex FROM vars_backup WHERE strategy_id = 'BadUtf8Text'`);
     expect(rows).toEqual([{ hex: BAD_HEX }]);
+  });
+});
+
+describe('compare-and-swap in a UTF-16 SQLite file', () => {
+  let folder: string;
+
+  beforeEach(() => {
+    folder = mkdtempSync(path.join(tmpdir(), 'varsctl-utf16-'));
+  });
+
+  afterEach(() => {
+    rmSync(folder, { recursive: true, force: true });
+  });
+
+  it.each([
+    ['TEXT', "'{\"a\": 1}'"],
+    ['BLOB', "X'7B2261223A20317D'"],
+  ])('swaps a %s row', async (_kind, literal) => {
+    const file = path.join(folder, 'utf16.db');
+    const setup = new Database(file);
+    setup.pragma("encoding = 'UTF-16le'");
+    setup.exec('CREATE TABLE vars_backup (id TEXT, last_updated TIMESTAMP, variables TEXT, strategy_id TEXT)');
+    setup.exec(`INSERT INTO vars_backup VALUES ('1', '2025-01-01 10:00:00.000000-05:00', ${literal}, 'B')`);
+    setup.close();
+
+    const store = await openStore({ url: `sqlite:///${file}`, table: 'vars_backup', lockTimeoutMs: 1000 });
+    try {
+      const read = await store.readStrategy('B');
+      const loaded = read?.rows[read.loadedIndex];
+      const swap = await store.compareAndSwap('B', { lastUpdated: loaded?.lastUpdated ?? null, variables: loaded?.variables ?? null }, '{"a": 2}');
+      expect(swap.status).toBe('updated');
+    } finally {
+      await store.close();
+    }
   });
 });

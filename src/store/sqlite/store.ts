@@ -22,6 +22,7 @@ import type {
   TableInfo,
 } from '../types.js';
 import type { SqliteTarget } from '../url.js';
+import { encodeEscaped } from '../utf8.js';
 import { sqliteError } from './errors.js';
 import { SELECT_ROW_COLUMNS, textAsBytes, toBackupRow, toSqliteText, toTimestamp, type SqliteRow } from './rows.js';
 
@@ -426,8 +427,10 @@ export class SqliteStore implements Store {
 
   /**
    * Checks that the row the loader picks still has the expected
-   * `last_updated` and `variables`. SQLite compares the variables' bytes with the bound
-   * text, so a 10 MB text is not decoded into a string once more.
+   * `last_updated` and `variables`. SQLite compares the stored bytes with
+   * the bytes the text was read from, bound as a BLOB, so a 10 MB text is
+   * not decoded into a string once more. A bound string would be converted
+   * to the file's encoding, which differs from a BLOB's bytes in a UTF-16 file.
    */
   private loadedRowMatches(strategyId: string, expected: ExpectedRow): boolean {
     const row = this.db
@@ -437,7 +440,7 @@ export class SqliteStore implements Store {
                 CAST(variables AS BLOB) IS CAST(? AS BLOB) AS same_variables
          FROM ${this.quotedTable} WHERE strategy_id = ? ORDER BY last_updated DESC LIMIT 1`,
       )
-      .get(toSqliteText(expected.variables), strategyId) as
+      .get(expected.variables === null ? null : encodeEscaped(expected.variables), strategyId) as
       | { last_updated: unknown; last_updated_bytes: unknown; same_variables: bigint | number }
       | undefined;
     if (row === undefined || Number(row.same_variables) !== 1) {
