@@ -188,14 +188,25 @@ function daysInMonth(year: number, month: number): number {
   return month === 4 || month === 6 || month === 9 || month === 11 ? 30 : 31;
 }
 
+// Instants of the years 1 to 9999, the range of Python's datetime.
+const MIN_EPOCH_MICROS = -62_135_596_800n * MICROS_PER_SECOND;
+const END_EPOCH_MICROS = 253_402_300_800n * MICROS_PER_SECOND;
+
 /**
  * Reads an epoch number that another tool stored in SQLite (REAL or
  * INTEGER). The unit is guessed from the magnitude: seconds below 1e11,
- * then milliseconds, microseconds, nanoseconds.
+ * then milliseconds, microseconds, nanoseconds. Returns null for an
+ * instant outside the years 1 to 9999, which the bot could not load and
+ * no date display can show.
  */
 // NOTE: the unit is a guess from the magnitude. Seconds below 1e11 reach the
 // year 5138 and milliseconds above it start in 1973, so real values rarely clash.
 export function parseEpochNumber(value: number | bigint): bigint | null {
+  const epochMicros = scaleEpochNumber(value);
+  return epochMicros !== null && epochMicros >= MIN_EPOCH_MICROS && epochMicros < END_EPOCH_MICROS ? epochMicros : null;
+}
+
+function scaleEpochNumber(value: number | bigint): bigint | null {
   if (typeof value === 'bigint') {
     return scaleEpochInteger(value);
   }

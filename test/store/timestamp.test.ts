@@ -122,6 +122,14 @@ describe('parseEpochNumber', () => {
     expect(parseEpochNumber(value)).toBe(expected);
   });
 
+  it.each([1e300, -1e300, 9.9e20, 10n ** 30n, -(10n ** 30n), 253_402_300_800_000_000_000n])('returns null for %s, outside years 1 to 9999', (value) => {
+    expect(parseEpochNumber(value)).toBeNull();
+  });
+
+  it('reads the last second of year 9999 in nanoseconds', () => {
+    expect(parseEpochNumber(253_402_300_799_000_000_000n)).toBe(253_402_300_799_000_000n);
+  });
+
   it('returns null for NaN', () => {
     expect(parseEpochNumber(Number.NaN)).toBeNull();
   });
