@@ -197,6 +197,16 @@ describe.skipIf(clusterReason !== null)(titled('passwords in connection URLs', c
     }
   });
 
+  it('explains a missing password', async () => {
+    const url = `postgresql://${ROLE}@127.0.0.1:${cluster.port}/${TLS_DATABASE}`;
+    const env = { PGPASSWORD: undefined, PGPASSFILE: path.join(tmpdir(), 'varsctl-no-pgpass') };
+    const result = await runVarsctl(['--db', url, 'list'], { env });
+
+    expect(result.exitCode).toBe(1);
+    expect(result.stderr).toContain(`the server requires a password for user "${ROLE}", and none was given`);
+    expect(result.stderr).toContain('PGPASSWORD');
+  });
+
   it('keeps the password out when TLS fails', async () => {
     const runs = await runAll('tls', cluster.url(ROLE, { sslmode: 'require' }, PASSWORD), { only: FAILING_CONNECTION });
 

@@ -130,6 +130,13 @@ export function postgresError(error: unknown, context: PostgresErrorContext): Er
       cause,
     });
   }
+  // node-pg's message when the server requires a password and none was given.
+  if (/client password must be a string/i.test(detail)) {
+    return new RuntimeFailure(`${failed}: the server requires a password for user "${context.user ?? ''}", and none was given`, {
+      hint: 'put it in the URL (postgresql://user:password@host/db), in PGPASSWORD, or in ~/.pgpass',
+      cause,
+    });
+  }
   if (/does not support SSL/i.test(detail)) {
     return new RuntimeFailure(`${failed}: the server does not support TLS`, {
       hint: 'use sslmode=prefer or sslmode=disable, or enable ssl on the server',
