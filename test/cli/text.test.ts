@@ -3,7 +3,7 @@ import { describe, expect, it } from 'vitest';
 
 import { formatBytes } from '../../src/cli/render/size.js';
 import { truncatePrefix, truncateSegmentedPrefix } from '../../src/cli/render/display-prefix.js';
-import { displayWidth, printable, quote, segmentedWidth, truncate, truncateSegmented } from '../../src/cli/render/text.js';
+import { displayWidth, printable, printableName, quote, segmentedWidth, truncate, truncateSegmented } from '../../src/cli/render/text.js';
 
 describe('quote', () => {
   it('uses single quotes for plain names', () => {
@@ -29,9 +29,27 @@ describe('printable', () => {
     expect(printable('Стратегия 🚀 中文')).toBe('Стратегия 🚀 中文');
   });
 
+  it('escapes line separators and bidirectional controls', () => {
+    expect(printable('a\u2028b\u2029c')).toBe('a\\u2028b\\u2029c');
+    expect(printable('\u202eevil\u202c \u2066x\u2069 \u200f')).toBe('\\u202eevil\\u202c \\u2066x\\u2069 \\u200f');
+  });
+
   it('escapes lone surrogates', () => {
     expect(printable('x\ud83dy')).toBe('x\\ud83dy');
     expect(printable('\ude80')).toBe('\\ude80');
+  });
+});
+
+describe('printableName', () => {
+  it('keeps a plain name', () => {
+    expect(printableName('MomentumBot v2')).toBe('MomentumBot v2');
+  });
+
+  it('quotes names a cell would hide', () => {
+    expect(printableName('A ')).toBe('"A "');
+    expect(printableName(' A')).toBe('" A"');
+    expect(printableName('')).toBe('""');
+    expect(printableName('A\t')).toBe('"A\\t"');
   });
 });
 

@@ -11,7 +11,7 @@ import { createProgress } from '../progress.js';
 import { confirm } from '../prompt.js';
 import { renderTable } from '../render/table.js';
 import { terminalColumns } from '../render/terminal.js';
-import { printable, quote } from '../render/text.js';
+import { printableName, quote } from '../render/text.js';
 import { formatAge, formatIsoUtc, formatNewYork, millisFromMicros } from '../time.js';
 import { createBackupFolder } from './backup-folder.js';
 import { checkTableExists, writeExport } from './export-action.js';
@@ -181,7 +181,7 @@ function renderCandidates(candidates: readonly PurgeCandidate[], nowMs: number, 
   const rows = candidates.map((candidate) => {
     const epochMicros = candidate.lastUpdated?.epochMicros ?? null;
     return [
-      printable(candidate.strategyId),
+      printableName(candidate.strategyId),
       String(candidate.rows),
       epochMicros === null ? 'unknown' : formatNewYork(epochMicros),
       epochMicros === null ? '-' : formatAge((nowMs - millisFromMicros(epochMicros)) / 1000),

@@ -5,7 +5,7 @@ import type { StrategyListing } from '../list-strategies.js';
 import { formatAge, formatIsoUtc, formatNewYork } from '../time.js';
 import { formatBytes } from './size.js';
 import { renderTable } from './table.js';
-import { printable } from './text.js';
+import { printable, printableName } from './text.js';
 
 /** The `list` table and its `--json` twin. */
 
@@ -66,7 +66,7 @@ const MIN_NAME_WIDTH = 16;
  */
 export function renderListTable(listings: readonly StrategyListing[], style: ChalkInstance, width?: number): string {
   const rows = listings.map((listing) => [
-    printable(listing.strategyId),
+    printableName(listing.strategyId),
     listing.rows > 1 ? style.yellow(`${listing.rows} (duplicates)`) : String(listing.rows),
     lastBackupCell(listing),
     listing.ageSeconds === null ? '-' : formatAge(listing.ageSeconds),

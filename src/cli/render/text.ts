@@ -4,7 +4,12 @@
  * and shortening text in terminal columns.
  */
 
-const CONTROL = /[\u0000-\u001f\u007f-\u009f]|[\ud800-\udbff](?![\udc00-\udfff])|(?<![\ud800-\udbff])[\udc00-\udfff]/g;
+// Characters escaped for display. The C0 and C1 controls and DEL can move
+// the cursor. Some terminals take the line and paragraph separators as line
+// breaks. The bidirectional controls can reorder what follows them on the
+// line. A lone surrogate is not a character at all.
+const CONTROL =
+  /[\u0000-\u001f\u007f-\u009f\u2028\u2029\u200e\u200f\u202a-\u202e\u2066-\u2069]|[\ud800-\udbff](?![\udc00-\udfff])|(?<![\ud800-\udbff])[\udc00-\udfff]/g;
 
 const SHORT_ESCAPES: Readonly<Record<string, string>> = {
   '\n': '\\n',
@@ -23,9 +28,18 @@ export function quote(name: string): string {
   return `'${name}'`;
 }
 
-/** Replaces control characters and lone surrogates with escapes such as `\n` and `\u001b`. */
+/** Replaces control characters (see CONTROL) and lone surrogates with escapes such as `\n` and `\u001b`. */
 export function printable(text: string): string {
   return text.replace(CONTROL, (char) => SHORT_ESCAPES[char] ?? `\\u${char.charCodeAt(0).toString(16).padStart(4, '0')}`);
+}
+
+/**
+ * Shows a name in a table cell: as it is, or in JSON double quotes when it
+ * is empty or starts or ends with whitespace, which a cell would hide, so
+ * `A` and `A ` do not look the same.
+ */
+export function printableName(name: string): string {
+  return name === '' || /^\s|\s$/u.test(name) ? printable(JSON.stringify(name)) : printable(name);
 }
 
 let segmenter: Intl.Segmenter | undefined;
@@ -41,9 +55,9 @@ export function segmentGraphemes(text: string): Intl.Segments {
 }
 
 // Printable ASCII, Latin-1 Supplement to Spacing Modifier Letters (U+00A0
-// to U+02FF), and the ellipsis that ends every shortened cell: none of them
-// is a combining mark, a wide character or an emoji, so each character
-// there is one grapheme one column wide.
+// to U+02FF), and the ellipsis that ends every shortened cell. None of them
+// is a combining mark, a wide character or an emoji, so each is one
+// grapheme one column wide.
 const ONE_COLUMN_EACH = /^[\x20-\x7e\u00a0-\u02ff\u2026]*$/;
 
 /** Tells whether every character of `text` is one grapheme one column wide (see above). */
