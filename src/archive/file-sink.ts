@@ -173,7 +173,7 @@ async function openStreamSink(target: string): Promise<ExportSink> {
       try {
         await writeFully(handle, chunk);
       } catch (error) {
-        throw fileFailure(`writing the export to ${target} failed`, error);
+        throw fileFailure(`writing the export to ${target} failed`, error, 'incomplete output');
       }
     },
 
@@ -239,22 +239,29 @@ const REASONS: Readonly<Record<string, string>> = {
 };
 
 const HINTS: Readonly<Record<string, string>> = {
-  ENOSPC: 'free some space or write the export elsewhere; no partial file was left behind',
-  EDQUOT: 'free some space or write the export elsewhere; no partial file was left behind',
+  ENOSPC: 'free some space or write the export elsewhere',
+  EDQUOT: 'free some space or write the export elsewhere',
   EACCES: 'choose a folder you can write to, or fix its permissions',
   EPERM: 'choose a folder you can write to, or fix its permissions',
   EROFS: 'choose a folder on a writable file system',
   ENOENT: 'create the folder first, or check the path',
 };
 
-/** Builds a RuntimeFailure naming the operation, the system's reason and what to do. */
-export function fileFailure(what: string, error: unknown): RuntimeFailure {
+/**
+ * Builds a RuntimeFailure naming the operation, the system's reason and what
+ * to do. `left` names what the failure leaves: nothing (an export file is
+ * written under a temporary name and removed) or incomplete output (a
+ * device or pipe keeps what it got).
+ */
+export function fileFailure(what: string, error: unknown, left: 'nothing' | 'incomplete output' = 'nothing'): RuntimeFailure {
   const code = errorCode(error);
   const reason = (code !== undefined ? REASONS[code] : undefined) ?? (error instanceof Error ? error.message : String(error));
   const suffix = code !== undefined ? ` (${code})` : '';
+  const advice = (code !== undefined ? HINTS[code] : undefined) ?? 'check the path and the file system, then run the command again';
+  const outcome = left === 'nothing' ? 'no partial file was left behind' : 'what was written so far is incomplete';
 
   return new RuntimeFailure(`${what}: ${reason}${suffix}`, {
-    hint: (code !== undefined ? HINTS[code] : undefined) ?? 'check the path and the file system, then run the command again',
+    hint: code === 'ENOSPC' || code === 'EDQUOT' ? `${advice}; ${outcome}` : advice,
     cause: error,
   });
 }

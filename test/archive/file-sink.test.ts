@@ -4,7 +4,7 @@ import path from 'node:path';
 
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 
-import { openFileSink } from '../../src/archive/index.js';
+import { fileFailure, openFileSink } from '../../src/archive/index.js';
 import { RuntimeFailure, UsageError } from '../../src/errors.js';
 import { makeReadOnlyFolder } from './read-only.js';
 
@@ -133,6 +133,13 @@ describe('file sink', () => {
 
     expect(error).toBeInstanceOf(RuntimeFailure);
     expect(error.message).toBe('writing the export to /dev/full failed: no space left on the device (ENOSPC)');
+    expect((error as RuntimeFailure).hint).toBe('free some space or write the export elsewhere; what was written so far is incomplete');
+  });
+
+  it('notes that a full disk left no file', () => {
+    const error = fileFailure('writing the export file backup.jsonl failed', Object.assign(new Error('no space'), { code: 'ENOSPC' }));
+
+    expect(error.hint).toBe('free some space or write the export elsewhere; no partial file was left behind');
   });
 
   it('reports a read-only folder', async (context) => {
