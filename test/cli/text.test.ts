@@ -18,6 +18,11 @@ describe('quote', () => {
     expect(quote("it's")).toBe('"it\'s"');
     expect(quote('a\nb')).toBe('"a\\nb"');
   });
+
+  it('escapes bidirectional controls and separators', () => {
+    expect(quote('bidi\u202eevil')).toBe('"bidi\\u202eevil"');
+    expect(quote('sep\u2028x')).toBe('"sep\\u2028x"');
+  });
 });
 
 describe('printable', () => {
@@ -31,6 +36,7 @@ describe('printable', () => {
 
   it('escapes line separators and bidirectional controls', () => {
     expect(printable('a\u2028b\u2029c')).toBe('a\\u2028b\\u2029c');
+    expect(printable('a\u061cb')).toBe('a\\u061cb');
     expect(printable('\u202eevil\u202c \u2066x\u2069 \u200f')).toBe('\\u202eevil\\u202c \\u2066x\\u2069 \\u200f');
   });
 
@@ -50,6 +56,12 @@ describe('printableName', () => {
     expect(printableName(' A')).toBe('" A"');
     expect(printableName('')).toBe('""');
     expect(printableName('A\t')).toBe('"A\\t"');
+  });
+
+  it('quotes and escapes characters that show as nothing', () => {
+    expect(printableName('Bot\u200b')).toBe('"Bot\\u200b"');
+    expect(printableName('Bot\u00ad')).toBe('"Bot\\u00ad"');
+    expect(printableName('\ufeffBot')).toBe('"\\ufeffBot"');
   });
 });
 

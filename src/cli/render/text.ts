@@ -9,7 +9,7 @@
 // breaks. The bidirectional controls can reorder what follows them on the
 // line. A lone surrogate is not a character at all.
 const CONTROL =
-  /[\u0000-\u001f\u007f-\u009f\u2028\u2029\u200e\u200f\u202a-\u202e\u2066-\u2069]|[\ud800-\udbff](?![\udc00-\udfff])|(?<![\ud800-\udbff])[\udc00-\udfff]/g;
+  /[\u0000-\u001f\u007f-\u009f\u061c\u2028\u2029\u200e\u200f\u202a-\u202e\u2066-\u2069]|[\ud800-\udbff](?![\udc00-\udfff])|(?<![\ud800-\udbff])[\udc00-\udfff]/g;
 
 const SHORT_ESCAPES: Readonly<Record<string, string>> = {
   '\n': '\\n',
@@ -23,7 +23,7 @@ const SHORT_ESCAPES: Readonly<Record<string, string>> = {
  */
 export function quote(name: string): string {
   if (name.includes("'") || printable(name) !== name) {
-    return JSON.stringify(name);
+    return printable(JSON.stringify(name));
   }
   return `'${name}'`;
 }
@@ -33,13 +33,21 @@ export function printable(text: string): string {
   return text.replace(CONTROL, (char) => SHORT_ESCAPES[char] ?? `\\u${char.charCodeAt(0).toString(16).padStart(4, '0')}`);
 }
 
+// Characters that show as nothing: the soft hyphen, zero-width spaces and
+// joiners, invisible operators and the byte order mark.
+const INVISIBLE = /[\u00ad\u180e\u200b-\u200d\u2060-\u2064\ufeff]/;
+const INVISIBLE_ALL = new RegExp(INVISIBLE.source, 'g');
+
 /**
  * Shows a name in a table cell: as it is, or in JSON double quotes when it
- * is empty or starts or ends with whitespace, which a cell would hide, so
- * `A` and `A ` do not look the same.
+ * is empty, starts or ends with whitespace, or contains a character that shows
+ * as nothing (escaped there), so `A`, `A ` and `A\u200b` do not look the same.
  */
 export function printableName(name: string): string {
-  return name === '' || /^\s|\s$/u.test(name) ? printable(JSON.stringify(name)) : printable(name);
+  if (name === '' || /^\s|\s$/u.test(name) || INVISIBLE.test(name)) {
+    return printable(JSON.stringify(name)).replace(INVISIBLE_ALL, (char) => `\\u${char.charCodeAt(0).toString(16).padStart(4, '0')}`);
+  }
+  return printable(name);
 }
 
 let segmenter: Intl.Segmenter | undefined;
