@@ -89,7 +89,9 @@ function twoDigits(value: number): string {
 export function formatIsoUtc(epochMicros: bigint): string {
   const seconds = floorDiv(epochMicros, MICROS_PER_SECOND);
   const micros = epochMicros - seconds * MICROS_PER_SECOND;
-  const whole = new Date(Number(seconds) * 1000).toISOString().slice(0, 19);
+  // Years past 9999 have six digits and a sign, so the text is cut at the fraction.
+  const iso = new Date(Number(seconds) * 1000).toISOString();
+  const whole = iso.slice(0, iso.indexOf('.'));
   return `${whole}.${micros.toString().padStart(6, '0')}Z`;
 }
 

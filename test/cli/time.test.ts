@@ -95,6 +95,10 @@ describe('formatIsoUtc', () => {
   it('handles instants before 1970', () => {
     expect(formatIsoUtc(-1n)).toBe('1969-12-31T23:59:59.999999Z');
   });
+
+  it('keeps the seconds of year 10000', () => {
+    expect(formatIsoUtc(micros('+010000-01-01T04:59:59Z', 999_999))).toBe('+010000-01-01T04:59:59.999999Z');
+  });
 });
 
 describe('millisFromMicros', () => {

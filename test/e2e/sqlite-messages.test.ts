@@ -87,6 +87,14 @@ describe('SQLite error messages', () => {
     expect(result.stderr).toContain('give the table alone: --table vars_backup');
   });
 
+  it('treats temp as a known schema', async () => {
+    const result = await runVarsctl(['--db', db.url, '--table', 'temp.vars_backup', 'list']);
+
+    expect(result.exitCode).toBe(3);
+    expect(result.stderr).not.toContain('no schema');
+    expect(result.stderr).toContain('table temp.vars_backup not found');
+  });
+
   it('rejects a schema in --table', async () => {
     const file = path.join(folder, 'backup.jsonl');
     const exported = await runVarsctl(['--db', db.url, 'export', '-o', file]);

@@ -416,7 +416,9 @@ export class SqliteStore implements Store {
    */
   private missingTableHint(): string {
     const schema = this.table.schema;
-    if (schema !== undefined && this.db.prepare('SELECT 1 FROM pragma_database_list WHERE name = ? COLLATE NOCASE').get(schema) === undefined) {
+    // temp is always there, though pragma_database_list names it only once it holds something.
+    const known = schema === undefined || schema.toLowerCase() === 'temp' || this.db.prepare('SELECT 1 FROM pragma_database_list WHERE name = ? COLLATE NOCASE').get(schema) !== undefined;
+    if (!known) {
       return (
         `an SQLite file has no schema ${JSON.stringify(schema)}: the part before the dot names an attached database ` +
         `(main, the file itself, or temp), so give the table alone: --table ${/^\w+$/.test(this.table.name) ? this.table.name : JSON.stringify(this.table.name)}`
