@@ -1,5 +1,6 @@
 import { UsageError } from '../errors.js';
 import { parseTableName } from './identifiers.js';
+import { anchorClock } from './timestamp.js';
 import type { Store } from './types.js';
 import { parseDatabaseUrl } from './url.js';
 
@@ -45,6 +46,7 @@ export async function openStore(options: OpenStoreOptions): Promise<Store> {
     });
   }
 
+  anchorClock();
   const table = parseTableName(options.table);
   const target = parseDatabaseUrl(options.url, { cwd: options.cwd ?? process.cwd(), env: options.env ?? process.env });
   for (const warning of target.warnings) {

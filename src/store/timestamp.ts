@@ -39,26 +39,37 @@ const NEW_YORK_FORMAT_OPTIONS: Intl.DateTimeFormatOptions = {
 let clockAnchor: { epochMicros: bigint; monotonicNanos: bigint } | undefined;
 
 /**
+ * Ties the monotonic clock to the wall clock: waits for the wall clock's
+ * next millisecond tick (1 ms at most) and notes the monotonic clock there.
+ * Stores call it when they open, so that the instants a command writes
+ * later fall anywhere within their millisecond, as the bot's do.
+ */
+export function anchorClock(): void {
+  if (clockAnchor !== undefined) {
+    return;
+  }
+  const start = Date.now();
+  let tick = Date.now();
+  while (tick === start) {
+    tick = Date.now();
+  }
+  clockAnchor = { epochMicros: BigInt(tick) * 1000n, monotonicNanos: process.hrtime.bigint() };
+}
+
+/**
  * Returns the current instant in microseconds, as the wall clock gives it,
  * with microsecond digits as the bot's own time stamps have them.
  *
  * Node.js reads the wall clock to the millisecond only. performance.timeOrigin
  * + performance.now() has finer digits but its origin was seen 11 ms behind
- * the wall clock here, so a backup would look older than it is. So the first
- * call waits for the wall clock's next millisecond tick (1 ms at most) and
- * notes the monotonic clock there. Later instants are that tick plus the
- * monotonic time since, which a short-lived command cannot see drift.
+ * the wall clock here, so a backup would look older than it is. So an
+ * instant is the tick noted by anchorClock plus the monotonic time since,
+ * which a short-lived command cannot see drift.
  */
 export function nowEpochMicros(): bigint {
-  if (clockAnchor === undefined) {
-    const start = Date.now();
-    let tick = Date.now();
-    while (tick === start) {
-      tick = Date.now();
-    }
-    clockAnchor = { epochMicros: BigInt(tick) * 1000n, monotonicNanos: process.hrtime.bigint() };
-  }
-  return clockAnchor.epochMicros + (process.hrtime.bigint() - clockAnchor.monotonicNanos) / 1000n;
+  anchorClock();
+  const anchor = clockAnchor as { epochMicros: bigint; monotonicNanos: bigint };
+  return anchor.epochMicros + (process.hrtime.bigint() - anchor.monotonicNanos) / 1000n;
 }
 
 /**
