@@ -71,12 +71,15 @@ describe('SQLite error messages', () => {
     chmodSync(folder, 0o755);
 
     const target = shellQuote(`sqlite:///${path.join(dataFolder, 'new.db')}`);
-    const command = `setpriv --reuid=nobody --regid=nogroup --clear-groups ${varsctlCommand()} --db ${target} restore ${shellQuote(backup)} --yes`;
-    const result = await runShell(command, { cwd: folder });
+    const command = `setpriv --reuid=nobody --regid=nogroup --clear-groups ${varsctlCommand()} --db ${target} restore ${shellQuote(backup)}`;
 
-    expect(result.exitCode).toBe(1);
-    expect(result.stderr).toContain(`this user may not write to folder ${dataFolder}`);
-    expect(result.stderr).toContain('run varsctl as a user who may write there');
+    // The dry run reports what the real restore would hit.
+    for (const mode of ['--yes', '--dry-run']) {
+      const result = await runShell(`${command} ${mode}`, { cwd: folder });
+      expect(result.exitCode, mode).toBe(1);
+      expect(result.stderr).toContain(`this user may not write to folder ${dataFolder}`);
+      expect(result.stderr).toContain('run varsctl as a user who may write there');
+    }
   });
 
   it('explains a PostgreSQL schema on SQLite', async () => {

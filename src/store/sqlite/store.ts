@@ -1,5 +1,5 @@
 import { randomUUID } from 'node:crypto';
-import { closeSync, existsSync, openSync, rmSync, statSync } from 'node:fs';
+import { accessSync, closeSync, constants, existsSync, openSync, rmSync, statSync } from 'node:fs';
 import path from 'node:path';
 
 import Database from 'better-sqlite3';
@@ -83,7 +83,7 @@ export class SqliteStore implements Store {
   static open(options: SqliteStoreOptions): SqliteStore {
     const { file, displayUrl } = options.target;
     if (options.assumeEmpty === true && !existsSync(file)) {
-      requireFolder(file, displayUrl);
+      requireWritableFolder(file, displayUrl);
       const db = new Database(':memory:');
       db.defaultSafeIntegers(true);
       return new SqliteStore(db, options, { missingFile: file });
@@ -491,6 +491,29 @@ export class SqliteStore implements Store {
   }
 }
 
+/**
+ * Throws what creating the file would throw when its folder is missing or
+ * this user may not write to it, for a dry run that creates nothing.
+ */
+function requireWritableFolder(file: string, displayUrl: string): void {
+  requireFolder(file, displayUrl);
+  try {
+    accessSync(path.dirname(file), constants.W_OK);
+  } catch (error) {
+    const code = (error as { code?: unknown }).code;
+    throw cannotCreate(file, displayUrl, code === 'EROFS' ? 'EROFS' : 'EACCES', error);
+  }
+}
+
+/** Builds the error for a database file that this user may not create. */
+function cannotCreate(file: string, displayUrl: string, code: string, error: unknown): RuntimeFailure {
+  const reason = code === 'EROFS' ? 'its file system is mounted read-only' : `this user may not write to folder ${path.dirname(file)}`;
+  return new RuntimeFailure(`cannot create SQLite database file ${file}: ${reason} (from ${displayUrl})`, {
+    hint: 'run varsctl as a user who may write there, or name a file in a writable folder in the URL',
+    cause: error,
+  });
+}
+
 /** Throws NotFoundError when the folder that would hold a new database file does not exist. */
 function requireFolder(file: string, displayUrl: string): void {
   const folder = path.dirname(file);
@@ -515,11 +538,7 @@ function createEmptyFile(file: string, displayUrl: string): boolean {
       return false;
     }
     if (code === 'EACCES' || code === 'EPERM' || code === 'EROFS') {
-      const reason = code === 'EROFS' ? 'its file system is mounted read-only' : `this user may not write to folder ${path.dirname(file)}`;
-      throw new RuntimeFailure(`cannot create SQLite database file ${file}: ${reason} (from ${displayUrl})`, {
-        hint: 'run varsctl as a user who may write there, or name a file in a writable folder in the URL',
-        cause: error,
-      });
+      throw cannotCreate(file, displayUrl, code, error);
     }
     throw sqliteError(error, { action: `create ${file}`, displayUrl, lockTimeoutMs: 0 });
   }
