@@ -194,7 +194,7 @@ describe('SQLite variables that are not valid UTF-8', () => {
   });
 });
 
-describe('compare-and-swap in a UTF-16 SQLite file', () => {
+describe('a UTF-16 SQLite file', () => {
   let folder: string;
 
   beforeEach(() => {
@@ -205,25 +205,33 @@ describe('compare-and-swap in a UTF-16 SQLite file', () => {
     rmSync(folder, { recursive: true, force: true });
   });
 
-  it.each([
-    ['TEXT', "'{\"a\": 1}'"],
-    ['BLOB', "X'7B2261223A20317D'"],
-  ])('swaps a %s row', async (_kind, literal) => {
+  function createUtf16File(): string {
     const file = path.join(folder, 'utf16.db');
     const setup = new Database(file);
     setup.pragma("encoding = 'UTF-16le'");
     setup.exec('CREATE TABLE vars_backup (id TEXT, last_updated TIMESTAMP, variables TEXT, strategy_id TEXT)');
-    setup.exec(`INSERT INTO vars_backup VALUES ('1', '2025-01-01 10:00:00.000000-05:00', ${literal}, 'B')`);
+    setup.exec(`INSERT INTO vars_backup VALUES ('1', '2025-01-01 10:00:00.000000-05:00', '{"a": 1}', 'Text')`);
+    setup.exec(`INSERT INTO vars_backup VALUES ('2', '2025-01-01 10:00:00.000000-05:00', X'7B2261223A20317D', 'Blob')`);
     setup.close();
+    return file;
+  }
 
-    const store = await openStore({ url: `sqlite:///${file}`, table: 'vars_backup', lockTimeoutMs: 1000 });
+  it('is rejected by the store before any row is read', async () => {
+    const store = await openStore({ url: `sqlite:///${createUtf16File()}`, table: 'vars_backup', lockTimeoutMs: 1000 });
     try {
-      const read = await store.readStrategy('B');
-      const loaded = read?.rows[read.loadedIndex];
-      const swap = await store.compareAndSwap('B', { lastUpdated: loaded?.lastUpdated ?? null, variables: loaded?.variables ?? null }, '{"a": 2}');
-      expect(swap.status).toBe('updated');
+      await expect(store.readStrategy('Text')).rejects.toThrow('stores text as UTF-16le, and varsctl reads only UTF-8 SQLite files');
+      await expect(store.listSummaries()).rejects.toThrow('reads only UTF-8 SQLite files');
     } finally {
       await store.close();
     }
+  });
+
+  it.each([['list'], ['show', 'Text'], ['set', 'Blob', 'a', '2'], ['export', '-o', '-']])('fails %s with exit 1 and a way out', async (...args) => {
+    const result = await runVarsctl(['--db', `sqlite:///${createUtf16File()}`, ...args]);
+
+    expect(result.exitCode).toBe(1);
+    expect(result.stdout).toBe('');
+    expect(result.stderr).toContain('stores text as UTF-16le, and varsctl reads only UTF-8 SQLite files');
+    expect(result.stderr).toContain('sqlite3 OLD.db .dump | sqlite3 NEW.db');
   });
 });

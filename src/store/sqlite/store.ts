@@ -64,6 +64,7 @@ export class SqliteStore implements Store {
   /** The file this store created, removed again on close if nothing was written to it. */
   private readonly createdFile: string | undefined;
   readonly missingFile: string | undefined;
+  private encodingChecked = false;
 
   private constructor(db: Database.Database, options: SqliteStoreOptions, file: { createdFile?: string; missingFile?: string }) {
     this.db = db;
@@ -123,9 +124,7 @@ export class SqliteStore implements Store {
       // better-sqlite3 12 builds each string with V8's UTF-8 decoder, which
       // turns every invalid sequence into U+FFFD. So a text without U+FFFD
       // was valid UTF-8 and is used as is, and only a text with U+FFFD is
-      // read again as bytes. A UTF-16 file keeps reading every text as bytes.
-      // NOTE: those bytes are UTF-16 there, which list reports as invalid UTF-8.
-      const readsTextAsString = this.db.pragma('encoding', { simple: true }) === 'UTF-8';
+      // read again as bytes.
 
       // The row each strategy's loader picks: `ORDER BY last_updated DESC`, so
       // SQLite's own text comparison, numbers below text, NULL last.
@@ -154,7 +153,7 @@ export class SqliteStore implements Store {
            )
            SELECT ranked.strategy_id, ranked.row_count, ranked.row_key, backup.last_updated,
                   length(CAST(backup.variables AS BLOB)) AS variables_bytes,
-                  ${readsTextAsString ? 'backup.variables AS variables' : textAsBytes('backup.variables', 'variables')}
+                  backup.variables AS variables
            FROM ranked JOIN ${this.quotedTable} AS backup ON backup.rowid = ranked.row_key
            WHERE ranked.position = 1
            ORDER BY ranked.strategy_id`,
@@ -162,7 +161,7 @@ export class SqliteStore implements Store {
         .iterate() as IterableIterator<SummaryRow>;
 
       for (const row of rows) {
-        const summary = toSummary(row, this.summaryVariables(row, readsTextAsString));
+        const summary = toSummary(row, this.summaryVariables(row));
         summaries.push(summarize === undefined ? summary : summarize(summary));
       }
       return summaries;
@@ -170,8 +169,8 @@ export class SqliteStore implements Store {
   }
 
   /** Returns a summary's variables, read again as bytes when better-sqlite3 may have replaced some. */
-  private summaryVariables(row: SqliteRow & { row_key: bigint }, readsTextAsString: boolean): string | null {
-    if (readsTextAsString && typeof row.variables === 'string') {
+  private summaryVariables(row: SqliteRow & { row_key: bigint }): string | null {
+    if (typeof row.variables === 'string') {
       return row.variables.includes('\ufffd') ? toBackupRow(this.readVariablesBytes(row.row_key)).variables : row.variables;
     }
     return toBackupRow(row).variables;
@@ -382,6 +381,8 @@ export class SqliteStore implements Store {
   }
 
   private describe(): TableInfo | null {
+    this.requireUtf8();
+
     const schema = this.table.schema ?? 'main';
     const attached = this.db.prepare('SELECT 1 FROM pragma_database_list WHERE name = ? COLLATE NOCASE').get(schema);
     if (attached === undefined) {
@@ -459,6 +460,24 @@ export class SqliteStore implements Store {
       .prepare(`SELECT ${SELECT_ROW_COLUMNS} FROM ${this.quotedTable} WHERE strategy_id = ? ORDER BY last_updated DESC LIMIT 1`)
       .get(strategyId) as SqliteRow | undefined;
     return row === undefined ? null : toBackupRow(row);
+  }
+
+  /**
+   * Rejects a file that stores text as UTF-16. varsctl reads every text as
+   * UTF-8 bytes, so it would misread every row there. Python's sqlite3,
+   * which the bot's pandas and SQLAlchemy use, creates UTF-8 files.
+   */
+  private requireUtf8(): void {
+    if (this.encodingChecked) {
+      return;
+    }
+    const encoding: unknown = this.db.pragma('encoding', { simple: true });
+    if (encoding !== 'UTF-8') {
+      throw new RuntimeFailure(`${this.displayUrl} stores text as ${String(encoding)}, and varsctl reads only UTF-8 SQLite files`, {
+        hint: 'copy it into a UTF-8 file first: sqlite3 OLD.db .dump | sqlite3 NEW.db (a new file is UTF-8), and use NEW.db',
+      });
+    }
+    this.encodingChecked = true;
   }
 
   /** Creates the table as pandas `to_sql` creates it for the bot: no key, an index on id. */
