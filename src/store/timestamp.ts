@@ -33,6 +33,8 @@ const NEW_YORK_FORMAT_OPTIONS: Intl.DateTimeFormatOptions = {
   minute: '2-digit',
   second: '2-digit',
   timeZoneName: 'short',
+  // Intl numbers the year 0 (1 BC) as 1 BC, so the era distinguishes the two.
+  era: 'short',
 };
 
 /** The wall clock at one millisecond tick, and the monotonic clock at the same moment. */
@@ -338,8 +340,9 @@ function newYorkWall(epochMicros: bigint): NewYorkWall {
   const subMilli = epochMicros - millis * MICROS_PER_MILLI;
   const parts = newYorkParts(Number(millis));
 
+  const year = Number(parts.get('year'));
   const wholeSeconds = wallTimeMicros(
-    Number(parts.get('year')),
+    parts.get('era') === 'BC' ? 1 - year : year,
     Number(parts.get('month')),
     Number(parts.get('day')),
     Number(parts.get('hour')),

@@ -121,4 +121,11 @@ describe('loaded row in PostgreSQL', () => {
     const read = await store.readStrategy('S');
     expect(read?.rows[read.loadedIndex]?.lastUpdated).toEqual({ text: 'infinity', epochMicros: null, dialect: 'postgresql' });
   });
+
+  it('reads a BC time as text only', async () => {
+    await insertRow(db, { id: 'a', last_updated: '4713-01-01 00:00:00+00 BC', variables: '"bc"', strategy_id: 'S' });
+    const read = await store.readStrategy('S');
+    expect(read?.rows[0]?.lastUpdated?.text).toMatch(/ BC$/);
+    expect(read?.rows[0]?.lastUpdated?.epochMicros).toBeNull();
+  });
 });

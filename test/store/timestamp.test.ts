@@ -180,6 +180,12 @@ describe('formatters', () => {
   });
 });
 
+describe('naive times near the year 1', () => {
+  it('reads the first second of year 1', () => {
+    expect(parseTimestampText('0001-01-01 00:00:00')).toBe(BigInt(Date.parse('0001-01-01T04:56:02Z')) * 1000n);
+  });
+});
+
 describe('nowEpochMicros', () => {
   it('follows the wall clock', () => {
     const before = BigInt(Date.now()) * 1000n;

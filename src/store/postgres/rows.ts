@@ -17,11 +17,13 @@ export interface PostgresRow {
 export function lastUpdatedText(info: TableInfo, column = 'last_updated'): string {
   const kind = info.columns.get('last_updated')?.kind;
 
+  // to_char drops the era, so a time before the year 1 keeps its own text,
+  // which ends in BC, and reads as unreadable rather than as a year AD.
   if (kind === 'timestamptz') {
-    return `CASE WHEN isfinite(${column}) THEN to_char(${column} AT TIME ZONE 'UTC', 'YYYY-MM-DD HH24:MI:SS.US') || '+00:00' ELSE ${column}::text END`;
+    return `CASE WHEN isfinite(${column}) AND ${column} >= '0001-01-01 00:00:00+00' THEN to_char(${column} AT TIME ZONE 'UTC', 'YYYY-MM-DD HH24:MI:SS.US') || '+00:00' ELSE ${column}::text END`;
   }
   if (kind === 'timestamp') {
-    return `CASE WHEN isfinite(${column}) THEN to_char(${column}, 'YYYY-MM-DD HH24:MI:SS.US') ELSE ${column}::text END`;
+    return `CASE WHEN isfinite(${column}) AND ${column} >= '0001-01-01 00:00:00' THEN to_char(${column}, 'YYYY-MM-DD HH24:MI:SS.US') ELSE ${column}::text END`;
   }
   // NOTE: a date or other type reads through its text cast, which follows the
   // session's DateStyle; the bot never creates such a column.
