@@ -119,6 +119,19 @@ describe('SQLite variables that are not valid UTF-8', () => {
     expect(await db.query("SELECT variables FROM vars_backup WHERE strategy_id = 'BadUtf8Text'")).toEqual([{ variables: '{"a": "b"}' }]);
   });
 
+  it('lists names differing in invalid bytes', async () => {
+    await db.exec(`INSERT INTO vars_backup VALUES ('n1', '2026-12-04 10:00:00-05:00', '{}', CAST(X'4261644E616D65FF' AS TEXT))`);
+    await db.exec(`INSERT INTO vars_backup VALUES ('n2', '2026-12-04 10:00:00-05:00', '{}', CAST(X'4261644E616D65FE' AS TEXT))`);
+
+    const store = await openStore({ url: db.url, table: 'vars_backup', lockTimeoutMs: 1000 });
+    try {
+      const names = (await store.listSummaries()).map((summary) => summary.strategyId).filter((name) => name.startsWith('BadName'));
+      expect(names.sort()).toEqual(['BadName\udcfe', 'BadName\udcff']);
+    } finally {
+      await store.close();
+    }
+  });
+
   it('prints the exact bytes with show --raw', async () => {
     const result = await runVarsctl(['--db', db.url, 'show', 'BadUtf8Text', '--raw']);
     expect(result.exitCode).toBe(0);

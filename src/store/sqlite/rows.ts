@@ -48,10 +48,10 @@ export interface SqliteRow {
 
 export function toBackupRow(row: SqliteRow): BackupRow {
   return {
-    id: toText(row.id),
+    id: columnText(row.id),
     lastUpdated: toTimestamp(Buffer.isBuffer(row.last_updated_bytes) ? row.last_updated_bytes : row.last_updated),
-    variables: toText(row.variables),
-    strategyId: toText(row.strategy_id) ?? '',
+    variables: columnText(row.variables),
+    strategyId: columnText(row.strategy_id) ?? '',
   };
 }
 
@@ -69,12 +69,12 @@ export function toTimestamp(value: unknown): Timestamp | null {
     return { text: String(value), epochMicros: parseEpochNumber(value), dialect: 'sqlite' };
   }
 
-  const text = toText(value) ?? '';
+  const text = columnText(value) ?? '';
   return { text, epochMicros: parseTimestampText(text), dialect: 'sqlite' };
 }
 
 /** TEXT as is, numbers as their decimal text, a BLOB decoded as UTF-8 with invalid bytes escaped. */
-function toText(value: unknown): string | null {
+export function columnText(value: unknown): string | null {
   if (value === null || value === undefined) {
     return null;
   }

@@ -24,7 +24,7 @@ import type {
 import type { SqliteTarget } from '../url.js';
 import { encodeEscaped } from '../utf8.js';
 import { sqliteError } from './errors.js';
-import { SELECT_ROW_COLUMNS, textAsBytes, toBackupRow, toSqliteText, toTimestamp, type SqliteRow } from './rows.js';
+import { SELECT_ROW_COLUMNS, columnText, textAsBytes, toBackupRow, toSqliteText, toTimestamp, type SqliteRow } from './rows.js';
 
 export interface SqliteStoreOptions {
   readonly target: SqliteTarget;
@@ -133,7 +133,7 @@ export class SqliteStore implements Store {
       // but SQLite does not promise it.
       type SummaryRow = SqliteRow & { row_count: bigint; row_key: bigint; variables_bytes: bigint | null };
       const toSummary = (row: SummaryRow, variables: string | null): StrategySummary => ({
-        strategyId: String(row.strategy_id),
+        strategyId: columnText(row.strategy_id) ?? '',
         rowCount: Number(row.row_count),
         lastUpdated: toTimestamp(row.last_updated),
         variablesBytes: row.variables_bytes === null ? null : Number(row.variables_bytes),
@@ -151,7 +151,7 @@ export class SqliteStore implements Store {
              FROM ${this.quotedTable}
              WHERE strategy_id IS NOT NULL
            )
-           SELECT ranked.strategy_id, ranked.row_count, ranked.row_key, backup.last_updated,
+           SELECT ${textAsBytes('ranked.strategy_id', 'strategy_id')}, ranked.row_count, ranked.row_key, backup.last_updated,
                   length(CAST(backup.variables AS BLOB)) AS variables_bytes,
                   backup.variables AS variables
            FROM ranked JOIN ${this.quotedTable} AS backup ON backup.rowid = ranked.row_key
