@@ -11,6 +11,11 @@ if (process.argv.includes('--verbose') || process.argv.includes('-v')) {
   process.setSourceMapsEnabled(true);
 }
 
+// Deprecation warnings are for the authors of the code that triggers them,
+// and the operator can do nothing about them: pg 8 prints one whenever it
+// reads ~/.pgpass, in the middle of varsctl's own one-line messages.
+process.noDeprecation = true;
+
 // dist/bundle/ is the CLI bundled by `npm run build` (.ci/bundle.js).
 const { main } = await import('../dist/bundle/main.js');
 await main(process.argv);

@@ -207,6 +207,18 @@ describe.skipIf(clusterReason !== null)(titled('passwords in connection URLs', c
     expect(result.stderr).toContain('PGPASSWORD');
   });
 
+  it('reads a password file without a warning', async () => {
+    const passFile = path.join(mkdtempSync(path.join(tmpdir(), 'varsctl-pgpass-')), 'pgpass');
+    writeFileSync(passFile, `127.0.0.1:${cluster.port}:${TLS_DATABASE}:${ROLE}:${PASSWORD.replaceAll(':', '\\:')}\n`, { mode: 0o600 });
+    const url = `postgresql://${ROLE}@127.0.0.1:${cluster.port}/${TLS_DATABASE}`;
+
+    const result = await runVarsctl(['--db', url, 'list'], { env: { PGPASSWORD: undefined, PGPASSFILE: passFile } });
+    rmSync(path.dirname(passFile), { recursive: true, force: true });
+
+    expect(result.exitCode, result.stderr).toBe(0);
+    expect(result.stderr).not.toContain('DeprecationWarning');
+  });
+
   it('keeps the password out when TLS fails', async () => {
     const runs = await runAll('tls', cluster.url(ROLE, { sslmode: 'require' }, PASSWORD), { only: FAILING_CONNECTION });
 
