@@ -48,6 +48,27 @@ export class DisplayPrefix {
   }
 }
 
+/**
+ * Appends `open`, the items separated by `, ` while the prefix has room,
+ * and `close`, as a list or dict is displayed. `appendItem` appends one
+ * item, and is not called for the items after the prefix is full.
+ */
+export function appendItems<T>(prefix: DisplayPrefix, open: string, close: string, items: Iterable<T>, appendItem: (item: T) => void): void {
+  prefix.append(open);
+  let first = true;
+  for (const item of items) {
+    if (prefix.full) {
+      break;
+    }
+    if (!first) {
+      prefix.append(', ');
+    }
+    first = false;
+    appendItem(item);
+  }
+  prefix.append(close);
+}
+
 const HIGH_SURROGATE_FIRST = 0xd800;
 const HIGH_SURROGATE_LAST = 0xdbff;
 

@@ -1,5 +1,5 @@
 import { serializeValue, type VarValue } from '../../vars/index.js';
-import { appendString, displayBudget, DisplayPrefix, truncatePrefix } from './display-prefix.js';
+import { appendItems, appendString, displayBudget, DisplayPrefix, truncatePrefix } from './display-prefix.js';
 import { truncate } from './text.js';
 import { displayValue } from './value.js';
 
@@ -25,33 +25,15 @@ function appendValue(prefix: DisplayPrefix, value: VarValue): void {
       appendString(prefix, value.value);
       return;
     case 'list':
-      prefix.append('[');
-      for (let index = 0; index < value.items.length && !prefix.full; index++) {
-        if (index > 0) {
-          prefix.append(', ');
-        }
-        appendValue(prefix, value.items[index]!);
-      }
-      prefix.append(']');
+      appendItems(prefix, '[', ']', value.items, (item) => appendValue(prefix, item));
       return;
-    case 'dict': {
-      prefix.append('{');
-      let first = true;
-      for (const [key, item] of value.entries) {
-        if (prefix.full) {
-          break;
-        }
-        if (!first) {
-          prefix.append(', ');
-        }
-        first = false;
+    case 'dict':
+      appendItems(prefix, '{', '}', value.entries, ([key, item]) => {
         appendString(prefix, key);
         prefix.append(': ');
         appendValue(prefix, item);
-      }
-      prefix.append('}');
+      });
       return;
-    }
     default:
       prefix.append(serializeValue(value));
   }

@@ -1,6 +1,6 @@
 import { serializeValue } from '../../vars/index.js';
 import type { ValueOutline } from '../../vars/value-outline.js';
-import { appendString, displayBudget, DisplayPrefix, truncatePrefix } from './display-prefix.js';
+import { appendItems, appendString, displayBudget, DisplayPrefix, truncatePrefix } from './display-prefix.js';
 import { truncate } from './text.js';
 import { displayValue } from './value.js';
 
@@ -34,40 +34,16 @@ function appendSource(prefix: DisplayPrefix, outline: ValueOutline, position: nu
     case 'str':
       appendString(prefix, reader.stringAt(position));
       return;
-    case 'list': {
-      prefix.append('[');
-      let first = true;
-      for (const itemStart of reader.listItems(position, depth)) {
-        if (prefix.full) {
-          break;
-        }
-        if (!first) {
-          prefix.append(', ');
-        }
-        first = false;
-        appendSource(prefix, outline, itemStart, depth + 1);
-      }
-      prefix.append(']');
+    case 'list':
+      appendItems(prefix, '[', ']', reader.listItems(position, depth), (itemStart) => appendSource(prefix, outline, itemStart, depth + 1));
       return;
-    }
-    case 'dict': {
-      prefix.append('{');
-      let first = true;
-      for (const { key, valueStart } of reader.dictEntries(position, depth)) {
-        if (prefix.full) {
-          break;
-        }
-        if (!first) {
-          prefix.append(', ');
-        }
-        first = false;
+    case 'dict':
+      appendItems(prefix, '{', '}', reader.dictEntries(position, depth), ({ key, valueStart }) => {
         appendString(prefix, key);
         prefix.append(': ');
         appendSource(prefix, outline, valueStart, depth + 1);
-      }
-      prefix.append('}');
+      });
       return;
-    }
     case 'scalar':
       prefix.append(serializeValue(reader.valueAt(position, depth)));
   }
