@@ -121,11 +121,6 @@ export class SqliteStore implements Store {
     return this.run('list strategies', () => {
       this.requireTable();
 
-      // better-sqlite3 12 builds each string with V8's UTF-8 decoder, which
-      // turns every invalid sequence into U+FFFD. So a text without U+FFFD
-      // was valid UTF-8 and is used as is, and only a text with U+FFFD is
-      // read again as bytes.
-
       // The row each strategy's loader picks: `ORDER BY last_updated DESC`, so
       // SQLite's own text comparison, numbers below text, NULL last.
       // NOTE: among rows with equal last_updated, or all NULL, the window and
@@ -168,7 +163,12 @@ export class SqliteStore implements Store {
     });
   }
 
-  /** Returns a summary's variables, read again as bytes when better-sqlite3 may have replaced some. */
+  /**
+   * Returns a summary's variables. better-sqlite3 12 builds each string with
+   * V8's UTF-8 decoder, which turns every invalid sequence into U+FFFD. So a
+   * text without U+FFFD was valid UTF-8 and is used as is, and only a text
+   * with U+FFFD is read again as bytes.
+   */
   private summaryVariables(row: SqliteRow & { row_key: bigint }): string | null {
     if (typeof row.variables === 'string') {
       return row.variables.includes('\ufffd') ? toBackupRow(this.readVariablesBytes(row.row_key)).variables : row.variables;
