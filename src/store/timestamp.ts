@@ -9,7 +9,7 @@
  * numbers that another tool left in SQLite.
  */
 
-const NEW_YORK = 'America/New_York';
+import { newYorkZoneAt } from './new-york.js';
 
 const MICROS_PER_SECOND = 1_000_000n;
 const MICROS_PER_MILLI = 1_000n;
@@ -19,26 +19,13 @@ const MICROS_PER_MILLI = 1_000n;
 const TIMESTAMP_PATTERN =
   /^(\d{4})-(\d{2})-(\d{2})(?:[T ](\d{2}):(\d{2})(?::(\d{2})(?:[.,](\d{1,9}))?)?)? ?(Z|[+-]\d{2}(?::?\d{2}(?::?\d{2}(?:\.\d{1,6})?)?)?)?$/i;
 
-// Created on first use: building the formatter costs about 10 ms, which a
-// command that never reads or writes a time stamp should not pay at start-up.
-let newYorkFormat: Intl.DateTimeFormat | undefined;
-
-const NEW_YORK_FORMAT_OPTIONS: Intl.DateTimeFormatOptions = {
-  timeZone: NEW_YORK,
-  hourCycle: 'h23',
-  year: 'numeric',
-  month: '2-digit',
-  day: '2-digit',
-  hour: '2-digit',
-  minute: '2-digit',
-  second: '2-digit',
-  timeZoneName: 'short',
-  // Intl numbers the year 0 (1 BC) as 1 BC, so the era distinguishes the two.
-  era: 'short',
-};
-
 /** The wall clock at one millisecond tick, and the monotonic clock at the same moment. */
-let clockAnchor: { epochMicros: bigint; monotonicNanos: bigint } | undefined;
+interface ClockAnchor {
+  readonly epochMicros: bigint;
+  readonly monotonicNanos: bigint;
+}
+
+let clockAnchor: ClockAnchor | undefined;
 
 /**
  * Ties the monotonic clock to the wall clock: waits for the wall clock's
@@ -46,16 +33,16 @@ let clockAnchor: { epochMicros: bigint; monotonicNanos: bigint } | undefined;
  * Stores call it when they open, so that the instants a command writes
  * later fall anywhere within their millisecond, as the bot's do.
  */
-export function anchorClock(): void {
-  if (clockAnchor !== undefined) {
-    return;
+export function anchorClock(): ClockAnchor {
+  if (clockAnchor === undefined) {
+    const start = Date.now();
+    let tick = Date.now();
+    while (tick === start) {
+      tick = Date.now();
+    }
+    clockAnchor = { epochMicros: BigInt(tick) * 1000n, monotonicNanos: process.hrtime.bigint() };
   }
-  const start = Date.now();
-  let tick = Date.now();
-  while (tick === start) {
-    tick = Date.now();
-  }
-  clockAnchor = { epochMicros: BigInt(tick) * 1000n, monotonicNanos: process.hrtime.bigint() };
+  return clockAnchor;
 }
 
 /**
@@ -69,8 +56,7 @@ export function anchorClock(): void {
  * which a short-lived command cannot see drift.
  */
 export function nowEpochMicros(): bigint {
-  anchorClock();
-  const anchor = clockAnchor as { epochMicros: bigint; monotonicNanos: bigint };
+  const anchor = anchorClock();
   return anchor.epochMicros + (process.hrtime.bigint() - anchor.monotonicNanos) / 1000n;
 }
 
@@ -246,14 +232,14 @@ function scaleEpochNumber(value: number | bigint): bigint | null {
  * microseconds are 0 (Python's `datetime.isoformat(' ')`).
  */
 export function formatBotSqliteText(epochMicros: bigint): string {
-  const wall = newYorkWall(epochMicros);
-  const offsetMinutes = Number((wall.wallMicros - epochMicros) / (60n * MICROS_PER_SECOND));
-  return `${formatWall(wall.wallMicros, 'auto')}${formatOffset(offsetMinutes)}`;
+  const wallMicros = newYorkWallMicros(epochMicros);
+  const offsetMinutes = Number((wallMicros - epochMicros) / (60n * MICROS_PER_SECOND));
+  return `${formatWall(wallMicros, 'auto')}${formatOffset(offsetMinutes)}`;
 }
 
 /** Formats an instant as New York wall time without an offset, with 6 fraction digits. */
 export function formatNewYorkWallText(epochMicros: bigint): string {
-  return formatWall(newYorkWall(epochMicros).wallMicros, 'always');
+  return formatWall(newYorkWallMicros(epochMicros), 'always');
 }
 
 /**
@@ -306,7 +292,7 @@ function newYorkWallToInstant(wallMicros: bigint): bigint {
   const candidates = [guess - 3600n * MICROS_PER_SECOND, guess, guess + 3600n * MICROS_PER_SECOND];
 
   for (const candidate of candidates) {
-    if (newYorkWall(candidate).wallMicros === wallMicros) {
+    if (newYorkWallMicros(candidate) === wallMicros) {
       return candidate;
     }
   }
@@ -315,46 +301,13 @@ function newYorkWallToInstant(wallMicros: bigint): bigint {
 }
 
 function newYorkOffsetMicros(epochMicros: bigint): bigint {
-  return newYorkWall(epochMicros).wallMicros - epochMicros;
+  return newYorkWallMicros(epochMicros) - epochMicros;
 }
 
-/** Returns the parts of an instant's New York wall time (year, month, day, hour, minute, second, timeZoneName) from Intl. */
-export function newYorkParts(millis: number): Map<string, string> {
-  newYorkFormat ??= new Intl.DateTimeFormat('en-US', NEW_YORK_FORMAT_OPTIONS);
-  const parts = new Map<string, string>();
-  for (const part of newYorkFormat.formatToParts(millis)) {
-    parts.set(part.type, part.value);
-  }
-  return parts;
-}
-
-interface NewYorkWall {
-  /** The New York wall time, written as if it were a UTC instant. */
-  readonly wallMicros: bigint;
-  /** `EST` or `EDT`. */
-  readonly zoneName: string;
-}
-
-function newYorkWall(epochMicros: bigint): NewYorkWall {
-  const millis = floorDiv(epochMicros, MICROS_PER_MILLI);
-  const subMilli = epochMicros - millis * MICROS_PER_MILLI;
-  const parts = newYorkParts(Number(millis));
-
-  const year = Number(parts.get('year'));
-  const wholeSeconds = wallTimeMicros(
-    parts.get('era') === 'BC' ? 1 - year : year,
-    Number(parts.get('month')),
-    Number(parts.get('day')),
-    Number(parts.get('hour')),
-    Number(parts.get('minute')),
-    Number(parts.get('second')),
-  );
-  const millisOfSecond = BigInt(((Number(millis) % 1000) + 1000) % 1000) * MICROS_PER_MILLI;
-
-  return {
-    wallMicros: (wholeSeconds ?? 0n) + millisOfSecond + subMilli,
-    zoneName: parts.get('timeZoneName') ?? '',
-  };
+/** Returns New York wall time at an instant, written as if it were a UTC instant. */
+function newYorkWallMicros(epochMicros: bigint): bigint {
+  const zone = newYorkZoneAt(Number(floorDiv(epochMicros, MICROS_PER_MILLI)));
+  return epochMicros + BigInt(zone.offsetMs) * MICROS_PER_MILLI;
 }
 
 /** Formats wall time written as a UTC instant, with microseconds always, never, or when not zero. */
