@@ -14,13 +14,17 @@ export function textAsBytes(column: string, alias: string): string {
  * The row's columns for a SELECT. `last_updated` stays as is, since
  * `ORDER BY last_updated` would otherwise sort by the alias.
  */
+/**
+ * `last_updated` for a SELECT. It keeps its own name for the ORDER BY
+ * clauses that follow (an alias would take its place there), and its TEXT
+ * comes once more as bytes, which the driver would otherwise decode lossily.
+ * `storedLastUpdated` reads the two back as one value.
+ */
+export const LAST_UPDATED_COLUMNS = `last_updated, CASE WHEN typeof(last_updated) = 'text' THEN CAST(last_updated AS BLOB) END AS last_updated_bytes`;
+
 export const SELECT_ROW_COLUMNS = [
   textAsBytes('id', 'id'),
-  // last_updated keeps its own name for the ORDER BY clauses that follow
-  // this list (an alias would take its place there), and its TEXT comes
-  // once more as bytes, which the driver would otherwise decode lossily.
-  'last_updated',
-  `CASE WHEN typeof(last_updated) = 'text' THEN CAST(last_updated AS BLOB) END AS last_updated_bytes`,
+  LAST_UPDATED_COLUMNS,
   textAsBytes('variables', 'variables'),
   textAsBytes('strategy_id', 'strategy_id'),
 ].join(', ');
@@ -49,10 +53,15 @@ export interface SqliteRow {
 export function toBackupRow(row: SqliteRow): BackupRow {
   return {
     id: columnText(row.id),
-    lastUpdated: toTimestamp(Buffer.isBuffer(row.last_updated_bytes) ? row.last_updated_bytes : row.last_updated),
+    lastUpdated: storedLastUpdated(row),
     variables: columnText(row.variables),
     strategyId: columnText(row.strategy_id) ?? '',
   };
+}
+
+/** Reads `last_updated` as selected by LAST_UPDATED_COLUMNS: the TEXT's bytes where there are some. */
+export function storedLastUpdated(row: Pick<SqliteRow, 'last_updated' | 'last_updated_bytes'>): Timestamp | null {
+  return toTimestamp(Buffer.isBuffer(row.last_updated_bytes) ? row.last_updated_bytes : row.last_updated);
 }
 
 /**

@@ -24,7 +24,17 @@ import type {
 import type { SqliteTarget } from '../url.js';
 import { encodeEscaped } from '../utf8.js';
 import { sqliteError } from './errors.js';
-import { SELECT_ROW_COLUMNS, columnText, textAsBytes, toBackupRow, toSqliteText, toTimestamp, type SqliteRow } from './rows.js';
+import {
+  LAST_UPDATED_COLUMNS,
+  SELECT_ROW_COLUMNS,
+  columnText,
+  storedLastUpdated,
+  textAsBytes,
+  toBackupRow,
+  toSqliteText,
+  toTimestamp,
+  type SqliteRow,
+} from './rows.js';
 
 export interface SqliteStoreOptions {
   readonly target: SqliteTarget;
@@ -384,8 +394,7 @@ export class SqliteStore implements Store {
     this.requireUtf8();
 
     const schema = this.table.schema ?? 'main';
-    const attached = this.db.prepare('SELECT 1 FROM pragma_database_list WHERE name = ? COLLATE NOCASE').get(schema);
-    if (attached === undefined) {
+    if (!this.hasDatabase(schema)) {
       return null;
     }
 
@@ -417,15 +426,22 @@ export class SqliteStore implements Store {
    */
   private missingTableHint(): string {
     const schema = this.table.schema;
-    // temp is always there, though pragma_database_list names it only once it holds something.
-    const known = schema === undefined || schema.toLowerCase() === 'temp' || this.db.prepare('SELECT 1 FROM pragma_database_list WHERE name = ? COLLATE NOCASE').get(schema) !== undefined;
-    if (!known) {
+    if (schema !== undefined && !this.hasDatabase(schema)) {
       return (
         `an SQLite file has no schema ${JSON.stringify(schema)}: the part before the dot names an attached database ` +
         `(main, the file itself, or temp), so give the table alone: --table ${/^\w+$/.test(this.table.name) ? this.table.name : JSON.stringify(this.table.name)}`
       );
     }
     return 'check --table and the database URL; the bot creates vars_backup on its first backup';
+  }
+
+  /**
+   * Tells whether `name` is a database of this connection: main, temp or an
+   * attached one. temp is always there, though pragma_database_list lists it
+   * only once it contains a table.
+   */
+  private hasDatabase(name: string): boolean {
+    return name.toLowerCase() === 'temp' || this.db.prepare('SELECT 1 FROM pragma_database_list WHERE name = ? COLLATE NOCASE').get(name) !== undefined;
   }
 
   /**
@@ -438,9 +454,7 @@ export class SqliteStore implements Store {
   private loadedRowMatches(strategyId: string, expected: ExpectedRow): boolean {
     const row = this.db
       .prepare(
-        `SELECT last_updated,
-                CASE WHEN typeof(last_updated) = 'text' THEN CAST(last_updated AS BLOB) END AS last_updated_bytes,
-                CAST(variables AS BLOB) IS CAST(? AS BLOB) AS same_variables
+        `SELECT ${LAST_UPDATED_COLUMNS}, CAST(variables AS BLOB) IS CAST(? AS BLOB) AS same_variables
          FROM ${this.quotedTable} WHERE strategy_id = ? ORDER BY last_updated DESC LIMIT 1`,
       )
       .get(expected.variables === null ? null : encodeEscaped(expected.variables), strategyId) as
@@ -451,8 +465,7 @@ export class SqliteStore implements Store {
     }
 
     // Compared as stored text, never through a Date, so microseconds and offsets count.
-    const lastUpdated = toTimestamp(Buffer.isBuffer(row.last_updated_bytes) ? row.last_updated_bytes : row.last_updated);
-    return lastUpdated?.text === expected.lastUpdated?.text;
+    return storedLastUpdated(row)?.text === expected.lastUpdated?.text;
   }
 
   private loadedRow(strategyId: string): BackupRow | null {
