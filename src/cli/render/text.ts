@@ -30,7 +30,12 @@ export function quote(name: string): string {
 
 /** Replaces control characters (see CONTROL) and lone surrogates with escapes such as `\n` and `\u001b`. */
 export function printable(text: string): string {
-  return text.replace(CONTROL, (char) => SHORT_ESCAPES[char] ?? `\\u${char.charCodeAt(0).toString(16).padStart(4, '0')}`);
+  return text.replace(CONTROL, (char) => SHORT_ESCAPES[char] ?? unicodeEscape(char));
+}
+
+/** Spells one UTF-16 code unit as a `\uXXXX` escape. */
+function unicodeEscape(char: string): string {
+  return `\\u${char.charCodeAt(0).toString(16).padStart(4, '0')}`;
 }
 
 // Characters that show as nothing: the soft hyphen, zero-width spaces and
@@ -39,13 +44,14 @@ const INVISIBLE = /[\u00ad\u180e\u200b-\u200d\u2060-\u2064\ufeff]/;
 const INVISIBLE_ALL = new RegExp(INVISIBLE.source, 'g');
 
 /**
- * Shows a name in a table cell: as it is, or in JSON double quotes when it
- * is empty, starts or ends with whitespace, or contains a character that shows
- * as nothing (escaped there), so `A`, `A ` and `A\u200b` do not look the same.
+ * Shows a name in a table cell. A name that is empty, starts or ends with
+ * whitespace, or contains a character that shows as nothing goes in JSON
+ * double quotes, with those characters escaped, so `A`, `A ` and `A\u200b`
+ * do not look the same. Any other name shows as it is.
  */
 export function printableName(name: string): string {
   if (name === '' || /^\s|\s$/u.test(name) || INVISIBLE.test(name)) {
-    return printable(JSON.stringify(name)).replace(INVISIBLE_ALL, (char) => `\\u${char.charCodeAt(0).toString(16).padStart(4, '0')}`);
+    return printable(JSON.stringify(name)).replace(INVISIBLE_ALL, unicodeEscape);
   }
   return printable(name);
 }
