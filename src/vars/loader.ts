@@ -20,6 +20,7 @@ import { isValidDate } from './calendar.js';
 import { pythonDigitClass } from './python-digits.js';
 import { isPythonIsoDatetime } from './python-fromisoformat.js';
 import { isPythonStrptimeDate } from './python-strptime.js';
+import { isDigit } from './scanner.js';
 import type { Vars } from './vars.js';
 import type { VarValue } from './value.js';
 
@@ -62,7 +63,6 @@ export function loadByPatterns(value: string): StringOutcome {
 }
 
 const DIGIT_0 = 0x30;
-const DIGIT_9 = 0x39;
 const DASH = 0x2d;
 const COLON = 0x3a;
 const LETTER_T = 0x54;
@@ -83,7 +83,7 @@ const MINUTES_PER_DAY = 24 * 60;
  */
 export function loadCommonShape(value: string): StringOutcome | undefined {
   const first = value.charCodeAt(0);
-  if (first < 0x80 && !isAsciiDigit(first)) {
+  if (first < 0x80 && !isDigit(first)) {
     return 'str';
   }
   if (value.length < 10 || !isAsciiDigits(value, 0, 4) || value.charCodeAt(4) !== DASH || !isAsciiDigits(value, 5, 2)) {
@@ -141,13 +141,9 @@ function isValidClock(value: string, start: number): boolean {
   return numberAt(value, start, 2) <= 23 && numberAt(value, start + 3, 2) <= 59 && numberAt(value, start + 6, 2) <= 59;
 }
 
-function isAsciiDigit(code: number): boolean {
-  return code >= DIGIT_0 && code <= DIGIT_9;
-}
-
 function isAsciiDigits(value: string, start: number, count: number): boolean {
   for (let index = start; index < start + count; index++) {
-    if (!isAsciiDigit(value.charCodeAt(index))) {
+    if (!isDigit(value.charCodeAt(index))) {
       return false;
     }
   }

@@ -11,7 +11,7 @@
  */
 
 import { DEPTH_LIMIT_REASON, MAX_DEPTH, MAX_INT_DIGITS } from './limits.js';
-import { CLOSE_BRACE, CLOSE_BRACKET, COLON, COMMA, MINUS, OPEN_BRACE, OPEN_BRACKET, QUOTE, Scanner } from './scanner.js';
+import { CLOSE_BRACE, CLOSE_BRACKET, COLON, COMMA, MINUS, OPEN_BRACE, OPEN_BRACKET, QUOTE, Scanner, isDigit } from './scanner.js';
 import { FALSE, INFINITY, NAN, NEGATIVE_INFINITY, NONE, TRUE } from './shared-values.js';
 import type { DictValue, ListValue, VarValue } from './value.js';
 
@@ -472,10 +472,6 @@ function skipConstant(text: string, position: number, code: number): number {
       return -1;
   }
   return text.startsWith(spelling, position) ? position + spelling.length : -1;
-}
-
-function isDigit(code: number): boolean {
-  return code >= DIGIT_0 && code <= DIGIT_9;
 }
 
 function skipWhitespace(text: string, position: number): number {

@@ -46,7 +46,8 @@ function isWhitespace(code: number): boolean {
   return code === 0x20 || code === 0x0a || code === 0x0d || code === 0x09;
 }
 
-function isDigit(code: number): boolean {
+/** Tells whether a UTF-16 code unit is an ASCII digit, the only digits JSON numbers have. */
+export function isDigit(code: number): boolean {
   return code >= DIGIT_0 && code <= DIGIT_9;
 }
 
