@@ -37,6 +37,32 @@ describe('formatNewYork', () => {
     expect(formatNewYork(utc(999))).toBe('0999-07-02 19:03:58 GMT-4:56:02');
   });
 
+  // Intl names New York's offsets before 1970 by their numbers; varsctl
+  // names them EST and EDT in every year.
+  const intlZoneName = (name: string | undefined) => ({ 'GMT-5': 'EST', 'GMT-4': 'EDT' })[name ?? ''] ?? name;
+
+  it('names offsets before 1970 EST and EDT', () => {
+    expect(formatNewYork(BigInt(Date.UTC(1950, 0, 10, 12)) * 1000n)).toBe('1950-01-10 07:00:00 EST');
+    expect(formatNewYork(BigInt(Date.UTC(1950, 6, 10, 12)) * 1000n)).toBe('1950-07-10 08:00:00 EDT');
+    expect(formatNewYork(BigInt(Date.UTC(1883, 10, 18, 16, 59, 59)) * 1000n)).toBe('1883-11-18 12:03:57 GMT-4:56:02');
+  });
+
+  it("restores the process's time zone", () => {
+    const operatorZone = process.env['TZ'];
+    process.env['TZ'] = 'Asia/Tokyo';
+    try {
+      expect(formatNewYork(BigInt(Date.UTC(1961, 2, 3, 4)) * 1000n)).toBe('1961-03-02 23:00:00 EST');
+      expect(process.env['TZ']).toBe('Asia/Tokyo');
+      expect(new Date(0).getHours()).toBe(9);
+    } finally {
+      if (operatorZone === undefined) {
+        delete process.env['TZ'];
+      } else {
+        process.env['TZ'] = operatorZone;
+      }
+    }
+  });
+
   it('agrees with Intl from 1850 to 2100', () => {
     const intl = new Intl.DateTimeFormat('en-US', {
       timeZone: 'America/New_York',
@@ -51,7 +77,7 @@ describe('formatNewYork', () => {
     });
     const reference = (millis: number) => {
       const parts = Object.fromEntries(intl.formatToParts(millis).map((part) => [part.type, part.value]));
-      return `${parts['year']}-${parts['month']}-${parts['day']} ${parts['hour']}:${parts['minute']}:${parts['second']} ${parts['timeZoneName']}`;
+      return `${parts['year']}-${parts['month']}-${parts['day']} ${parts['hour']}:${parts['minute']}:${parts['second']} ${intlZoneName(parts['timeZoneName'])}`;
     };
 
     const instants: number[] = [Date.UTC(1883, 10, 18, 16, 59, 59), Date.UTC(1883, 10, 18, 17, 0, 0), -1, 0];
