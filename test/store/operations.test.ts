@@ -89,6 +89,39 @@ describe.each(DIALECTS)('store operations (%s)', (dialect) => {
     expect(result.status === 'conflict' ? result.current?.variables?.endsWith('"a": 7}') : null).toBe(true);
   });
 
+  it('conflicts on a repeated swap', async () => {
+    await insertRow(db, { id: 'r1', last_updated: '2025-01-02 09:30:00-05:00', variables: '{"a": 1}', strategy_id: 'S' });
+    const before = await store.readStrategy('S');
+    const expected = { lastUpdated: before?.rows[0]?.lastUpdated ?? null, variables: before?.rows[0]?.variables ?? null };
+
+    expect((await store.compareAndSwap('S', expected, '{"a": 2}')).status).toBe('updated');
+    const second = await store.compareAndSwap('S', expected, '{"a": 3}');
+
+    expect(second.status).toBe('conflict');
+    expect(second.status === 'conflict' ? second.current?.variables : null).toBe('{"a": 2}');
+  });
+
+  it('conflicts after its own write', async () => {
+    await insertRow(db, { id: 'r1', last_updated: '2025-01-02 09:30:00-05:00', variables: '{"a": 1}', strategy_id: 'S' });
+    const before = await store.readStrategy('S');
+    await store.insertStrategy('S', '{"a": 8}');
+
+    const result = await store.compareAndSwap('S', { lastUpdated: before?.rows[0]?.lastUpdated ?? null, variables: before?.rows[0]?.variables ?? null }, '{"a": 2}');
+
+    expect(result.status).toBe('conflict');
+    expect(result.status === 'conflict' ? result.current?.variables : null).toBe('{"a": 8}');
+  });
+
+  it('swaps after an identical rewrite', async () => {
+    await insertRow(db, { id: 'r1', last_updated: '2025-01-02 09:30:00-05:00', variables: '{"a": 1}', strategy_id: 'S' });
+    const before = await store.readStrategy('S');
+
+    await db.query("UPDATE vars_backup SET variables = '{\"a\": 1}' WHERE strategy_id = 'S'");
+    const result = await store.compareAndSwap('S', { lastUpdated: before?.rows[0]?.lastUpdated ?? null, variables: before?.rows[0]?.variables ?? null }, '{"a": 2}');
+
+    expect(result.status).toBe('updated');
+  });
+
   it('swaps a non-ASCII text', async () => {
     const text = '{"note": "caf\\u00e9 \u00e9\u6f22\ud83d\ude00"}';
     await insertRow(db, { id: 'r1', last_updated: '2025-01-02 09:30:00-05:00', variables: text, strategy_id: 'S' });

@@ -51,6 +51,14 @@ export interface SqliteStoreOptions {
 
 const ROW_COLUMNS = 'id, last_updated, variables, strategy_id';
 
+interface LoadedRowRead {
+  readonly strategyId: string;
+  readonly lastUpdated: string | undefined;
+  readonly variables: string | null;
+  /** writeMark() in the transaction that read the row. */
+  readonly writes: string;
+}
+
 // Page cache size of a restore in PRAGMA cache_size units (negative means
 // KiB): SQLite's own default of about 2 MB. better-sqlite3 12 builds SQLite
 // with 16 MB (SQLITE_DEFAULT_CACHE_SIZE=-16000). A restore writes each page
@@ -75,6 +83,8 @@ export class SqliteStore implements Store {
   private readonly createdFile: string | undefined;
   readonly missingFile: string | undefined;
   private encodingChecked = false;
+  /** The loaded row of the last readStrategy, and the state of the database it was read in. */
+  private lastRead: LoadedRowRead | undefined;
 
   private constructor(db: Database.Database, options: SqliteStoreOptions, file: { createdFile?: string; missingFile?: string }) {
     this.db = db;
@@ -231,18 +241,23 @@ export class SqliteStore implements Store {
           .all({ strategy: strategyId }) as { row_key: bigint; loaded: bigint }[];
 
         const readRow = this.db.prepare(`SELECT ${SELECT_ROW_COLUMNS} FROM ${this.quotedTable} WHERE rowid = ?`);
-        return order.map(({ row_key, loaded }) => ({ ...(readRow.get(row_key) as SqliteRow), loaded }));
+        const found = order.map(({ row_key, loaded }) => ({ ...(readRow.get(row_key) as SqliteRow), loaded }));
+        return { found, writes: this.writeMark() };
       });
-      const rows = readRows();
+      const { found, writes } = readRows();
 
-      if (rows.length === 0) {
+      if (found.length === 0) {
+        this.lastRead = undefined;
         return null;
       }
       const loadedIndex = Math.max(
-        rows.findIndex((row) => row.loaded === 1n),
+        found.findIndex((row) => row.loaded === 1n),
         0,
       );
-      return { strategyId, rows: rows.map(toBackupRow), loadedIndex };
+      const rows = found.map(toBackupRow);
+      const loaded = rows[loadedIndex] as BackupRow;
+      this.lastRead = { strategyId, lastUpdated: loaded.lastUpdated?.text, variables: loaded.variables, writes };
+      return { strategyId, rows, loadedIndex };
     });
   }
 
@@ -251,7 +266,7 @@ export class SqliteStore implements Store {
       this.requireTable();
 
       const swap = this.db.transaction((): SwapResult => {
-        if (!this.loadedRowMatches(strategyId, expected)) {
+        if (!this.unchangedSinceRead(strategyId, expected) && !this.loadedRowMatches(strategyId, expected)) {
           return { status: 'conflict', current: this.loadedRow(strategyId) };
         }
 
@@ -442,6 +457,35 @@ export class SqliteStore implements Store {
    */
   private hasDatabase(name: string): boolean {
     return name.toLowerCase() === 'temp' || this.db.prepare('SELECT 1 FROM pragma_database_list WHERE name = ? COLLATE NOCASE').get(name) !== undefined;
+  }
+
+  /**
+   * Tells whether the expected row is the loaded row of the last
+   * readStrategy and no write reached the table's database since, by this
+   * connection or any other. Then the row is known to match without
+   * comparing its 10 MB of text again.
+   */
+  private unchangedSinceRead(strategyId: string, expected: ExpectedRow): boolean {
+    const read = this.lastRead;
+    return (
+      read !== undefined &&
+      read.strategyId === strategyId &&
+      read.lastUpdated === expected.lastUpdated?.text &&
+      read.variables === expected.variables &&
+      read.writes === this.writeMark()
+    );
+  }
+
+  /**
+   * Returns a mark that changes whenever a write is committed to the table's
+   * database. SQLite's data_version changes with every commit by another
+   * connection, and total_changes() with every row this connection changes.
+   */
+  private writeMark(): string {
+    const schema = quoteIdentifier(this.table.schema ?? 'main');
+    const version = this.db.pragma(`${schema}.data_version`, { simple: true }) as bigint;
+    const ownChanges = this.db.prepare('SELECT total_changes()').pluck().get() as bigint;
+    return `${version}:${ownChanges}`;
   }
 
   /**
