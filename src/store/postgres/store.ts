@@ -28,6 +28,25 @@ import { copyTextChunks } from './copy-text.js';
 import { postgresError } from './errors.js';
 import { lastUpdatedText, rowColumns, toBackupRow, toTimestamp, type PostgresRow } from './rows.js';
 
+// A tuple's place and the transaction that wrote it. Any UPDATE writes a new
+// tuple with a new xmin, so an equal version means the row was not changed.
+// A row moved by VACUUM FULL gets a new ctid and is compared by its text.
+const TUPLE_VERSION = "ctid::text || '/' || xmin::text";
+
+interface LoadedRowRead {
+  readonly strategyId: string;
+  readonly lastUpdated: string | undefined;
+  readonly variables: string | null;
+  readonly tupleVersion: string;
+}
+
+interface CurrentLoadedRow {
+  readonly last_updated: string | null;
+  readonly tuple_version: string;
+  /** Null when the tuple version is the one the expected row was read from. */
+  readonly variables_sha256: string | null;
+}
+
 export interface PostgresStoreOptions {
   readonly target: PostgresTarget;
   readonly table: TableName;
@@ -60,6 +79,8 @@ export class PostgresStore implements Store {
   private readonly lockTimeoutMs: number;
   private client: pg.Client | undefined;
   private tableInfo: TableInfo | undefined;
+  /** The loaded row of the last readStrategy, with the tuple version it was read from. */
+  private lastRead: LoadedRowRead | undefined;
 
   private constructor(client: pg.Client, options: PostgresStoreOptions) {
     this.client = client;
@@ -142,8 +163,8 @@ export class PostgresStore implements Store {
 
       // The subquery is the bot's own loader query, so ties resolve as the bot
       // resolves them.
-      const result = await client.query<PostgresRow & { loaded: boolean }>(
-        `SELECT ${rowColumns(info)},
+      const result = await client.query<PostgresRow & { loaded: boolean; tuple_version: string }>(
+        `SELECT ${rowColumns(info)}, ${TUPLE_VERSION} AS tuple_version,
                 ctid = (SELECT ctid FROM ${this.quotedTable} WHERE strategy_id = $1
                         ORDER BY last_updated DESC LIMIT 1) AS loaded
          FROM ${this.quotedTable}
@@ -153,13 +174,18 @@ export class PostgresStore implements Store {
       );
 
       if (result.rows.length === 0) {
+        this.lastRead = undefined;
         return null;
       }
       const loadedIndex = Math.max(
         result.rows.findIndex((row) => row.loaded),
         0,
       );
-      return { strategyId, rows: result.rows.map(toBackupRow), loadedIndex };
+      const rows = result.rows.map(toBackupRow);
+      const loaded = rows[loadedIndex] as BackupRow;
+      const tupleVersion = result.rows[loadedIndex]?.tuple_version ?? '';
+      this.lastRead = { strategyId, lastUpdated: loaded.lastUpdated?.text, variables: loaded.variables, tupleVersion };
+      return { strategyId, rows, loadedIndex };
     });
   }
 
@@ -169,18 +195,22 @@ export class PostgresStore implements Store {
 
       // Lock every row of the strategy, then check the loaded row again.
       // Under READ COMMITTED this second statement reads everything committed
-      // before the lock was granted. It compares a digest that the server
-      // computes, so a 10 MB text does not cross the connection once more.
+      // before the lock was granted. When the loaded row is still the tuple
+      // the expected row was read from, it is unchanged. Otherwise the check
+      // compares a digest that the server computes, so a 10 MB text does not
+      // cross the connection once more.
       await client.query(`SELECT 1 FROM ${this.quotedTable} WHERE strategy_id = $1 FOR UPDATE`, [strategyId]);
-      const current = await client.query<{ last_updated: string | null; variables_sha256: string | null }>(
-        `SELECT ${lastUpdatedText(info)} AS last_updated,
-                encode(sha256(convert_to(variables::text, 'UTF8')), 'hex') AS variables_sha256
+      const readVersion = this.tupleVersionOf(strategyId, expected);
+      const current = await client.query<CurrentLoadedRow>(
+        `SELECT ${lastUpdatedText(info)} AS last_updated, ${TUPLE_VERSION} AS tuple_version,
+                CASE WHEN ${TUPLE_VERSION} = $2 THEN NULL
+                     ELSE encode(sha256(convert_to(variables::text, 'UTF8')), 'hex') END AS variables_sha256
          FROM ${this.quotedTable} WHERE strategy_id = $1 ORDER BY last_updated DESC LIMIT 1`,
-        [strategyId],
+        [strategyId, readVersion],
       );
       const check = current.rows[0];
 
-      if (check === undefined || !matchesExpected(check, expected)) {
+      if (check === undefined || !matchesExpected(check, expected, readVersion)) {
         const currentRow = check === undefined ? null : await this.loadedRow(client, info, strategyId);
         return { commit: false, result: { status: 'conflict', current: currentRow } };
       }
@@ -323,6 +353,17 @@ export class PostgresStore implements Store {
   }
 
   /** Reads the whole row that the bot's loader picks. */
+  /**
+   * Returns the tuple version the expected row was read from, when it is the
+   * loaded row of the last readStrategy; null otherwise.
+   */
+  private tupleVersionOf(strategyId: string, expected: ExpectedRow): string | null {
+    const read = this.lastRead;
+    const isLastRead =
+      read !== undefined && read.strategyId === strategyId && read.lastUpdated === expected.lastUpdated?.text && read.variables === expected.variables;
+    return isLastRead ? read.tupleVersion : null;
+  }
+
   private async loadedRow(client: pg.Client, info: TableInfo, strategyId: string): Promise<BackupRow | null> {
     const result = await client.query<PostgresRow>(
       `SELECT ${rowColumns(info)} FROM ${this.quotedTable} WHERE strategy_id = $1 ORDER BY last_updated DESC LIMIT 1`,
@@ -524,11 +565,19 @@ function nowText(info: TableInfo): string {
 
 /**
  * Compares `last_updated` as text at full precision, never through a Date,
- * and `variables` by the SHA-256 of its UTF-8 bytes.
+ * and `variables` by the SHA-256 of its UTF-8 bytes unless the row is still
+ * the tuple the expected row was read from.
  */
-function matchesExpected(current: { last_updated: string | null; variables_sha256: string | null }, expected: ExpectedRow): boolean {
+function matchesExpected(current: CurrentLoadedRow, expected: ExpectedRow, readVersion: string | null): boolean {
+  if (current.last_updated !== (expected.lastUpdated?.text ?? null)) {
+    return false;
+  }
+  if (readVersion !== null && current.tuple_version === readVersion) {
+    return true;
+  }
+
   const expectedDigest = expected.variables === null ? null : createHash('sha256').update(expected.variables, 'utf8').digest('hex');
-  return current.last_updated === (expected.lastUpdated?.text ?? null) && current.variables_sha256 === expectedDigest;
+  return current.variables_sha256 === expectedDigest;
 }
 
 /**
