@@ -64,6 +64,7 @@ export class ArchiveWriter {
   row(row: ArchiveRow): Buffer {
     return this.appendRow(row, {
       reserve: (length) => ({ buffer: Buffer.allocUnsafe(length), offset: 0 }),
+      release: () => undefined,
     });
   }
 
@@ -188,6 +189,10 @@ class ChunkBuilder implements LineTarget {
     const offset = this.used;
     this.used += length;
     return { buffer: this.buffer, offset };
+  }
+
+  release(length: number): void {
+    this.used -= length;
   }
 
   /** Returns the chunks filled so far. */

@@ -6,6 +6,8 @@ import { CREATED_AT, SOURCE, encode, row, sampleRows } from './support.js';
 const rows: ArchiveRow[] = [
   ...sampleRows(),
   ...Array.from({ length: 40 }, (_, index) => row(`strategy-${index}`, `{"history": "${'x'.repeat(index * 37)}"}`)),
+  // Lines that are not ASCII give back the space reserved for them, at every place in a chunk.
+  ...Array.from({ length: 40 }, (_, index) => row(`wide-${index}`, `{"note": "${'z'.repeat(index * 29)}é"}`)),
   row('long', `{"history": "${'y'.repeat(3000)}"}`),
   row('after-long', '{"a": 1}'),
 ];
