@@ -122,6 +122,47 @@ describe.each(DIALECTS)('store operations (%s)', (dialect) => {
     expect(result.status).toBe('updated');
   });
 
+  it('conflicts after a file rewrite', async () => {
+    // One transaction writes both rows, so they share xmin and last_updated.
+    await db.exec(
+      `INSERT INTO vars_backup VALUES ('a', '2025-01-02 09:30:00-05:00', '{"v": "A"}', 'S'), ('b', '2025-01-02 09:30:00-05:00', '{"v": "B"}', 'S')`,
+    );
+    const before = await store.readStrategy('S');
+    const loaded = before?.rows[before.loadedIndex];
+
+    // The other row moves into the loaded row's place when the file is rewritten.
+    await db.exec(`DELETE FROM vars_backup WHERE id = '${loaded?.id ?? ''}'`);
+    await db.exec(dialect === 'postgresql' ? 'VACUUM FULL vars_backup' : 'VACUUM');
+    const result = await store.compareAndSwap('S', { lastUpdated: loaded?.lastUpdated ?? null, variables: loaded?.variables ?? null }, '{"v": "C"}');
+
+    expect(result.status).toBe('conflict');
+    const rows = await db.query("SELECT variables FROM vars_backup WHERE strategy_id = 'S'");
+    expect(rows).toEqual([{ variables: loaded?.id === 'a' ? '{"v": "B"}' : '{"v": "A"}' }]);
+  });
+
+  it.skipIf(dialect === 'sqlite')('conflicts across partitions', async () => {
+    await db.exec('DROP TABLE vars_backup');
+    await db.exec('CREATE TABLE vars_backup (id TEXT, last_updated TIMESTAMPTZ, variables TEXT, strategy_id TEXT) PARTITION BY LIST (id)');
+    await db.exec(`CREATE TABLE vars_backup_a PARTITION OF vars_backup FOR VALUES IN ('a')`);
+    await db.exec(`CREATE TABLE vars_backup_b PARTITION OF vars_backup FOR VALUES IN ('b')`);
+    await db.exec(
+      `INSERT INTO vars_backup VALUES ('a', '2025-01-02 09:30:00-05:00', '{"v": "A"}', 'S'), ('b', '2025-01-02 09:30:00-05:00', '{"v": "B"}', 'S')`,
+    );
+    const partitioned = await openStore({ url: db.url, table: 'vars_backup', lockTimeoutMs: 2000 });
+    try {
+      const before = await partitioned.readStrategy('S');
+      const loaded = before?.rows[before.loadedIndex];
+
+      // Both rows sit in the first slot of their own partition, written by one transaction.
+      await db.exec(`DELETE FROM vars_backup WHERE id = '${loaded?.id ?? ''}'`);
+      const result = await partitioned.compareAndSwap('S', { lastUpdated: loaded?.lastUpdated ?? null, variables: loaded?.variables ?? null }, '{"v": "C"}');
+
+      expect(result.status).toBe('conflict');
+    } finally {
+      await partitioned.close();
+    }
+  });
+
   it('swaps a non-ASCII text', async () => {
     const text = '{"note": "caf\\u00e9 \u00e9\u6f22\ud83d\ude00"}';
     await insertRow(db, { id: 'r1', last_updated: '2025-01-02 09:30:00-05:00', variables: text, strategy_id: 'S' });

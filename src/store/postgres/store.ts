@@ -28,10 +28,13 @@ import { copyTextChunks } from './copy-text.js';
 import { postgresError } from './errors.js';
 import { lastUpdatedText, rowColumns, toBackupRow, toTimestamp, type PostgresRow } from './rows.js';
 
-// A tuple's place and the transaction that wrote it. Any UPDATE writes a new
-// tuple with a new xmin, so an equal version means the row was not changed.
-// A row moved by VACUUM FULL gets a new ctid and is compared by its text.
-const TUPLE_VERSION = "ctid::text || '/' || xmin::text";
+// A tuple's place (its table or partition, that table's file and its slot
+// there) and the transaction that wrote it. A slot holds one tuple at a time
+// and a later tuple in it has a later xmin, while VACUUM FULL and CLUSTER
+// keep xmin but write a new file. So an equal version means the very tuple
+// that was read. ctid and xmin alone are not enough: the rows of one
+// transaction share an xmin, and a rewritten file reuses ctids.
+const TUPLE_VERSION = "tableoid::text || '/' || pg_relation_filenode(tableoid)::text || '/' || ctid::text || '/' || xmin::text";
 
 interface LoadedRowRead {
   readonly strategyId: string;
