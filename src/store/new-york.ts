@@ -26,6 +26,9 @@ const zoneByHour = new Map<number, NewYorkZone>();
 const zoneByDay = new Map<number, NewYorkZone | null>();
 
 const MILLIS_PER_HOUR = 3_600_000;
+const MILLIS_PER_DAY = 86_400_000;
+/** The earliest instant a Date can hold. */
+const EARLIEST_DATE_MS = -8.64e15;
 const HOURS_PER_DAY = 24;
 
 /** Returns New York's zone at an instant given in milliseconds since the epoch. */
@@ -70,7 +73,11 @@ function newYorkOffsetAt(millis: number): number {
     requireNewYorkZoneData();
     zoneDataChecked = true;
   }
-  return withNewYorkZone(() => localMinusUtc(millis));
+
+  // The wall time of the earliest instants falls before the earliest Date.
+  // New York kept local mean time until 1883, so a day later has the same offset.
+  const instant = Math.max(millis, EARLIEST_DATE_MS + MILLIS_PER_DAY);
+  return withNewYorkZone(() => localMinusUtc(instant));
 }
 
 function withNewYorkZone<T>(read: () => T): T {

@@ -1,6 +1,7 @@
 import { describe, expect, it } from 'vitest';
 
 import { formatAge, formatIsoUtc, formatNewYork, formatSpan, millisFromMicros } from '../../src/cli/time.js';
+import { newYorkZoneAt } from '../../src/store/new-york.js';
 
 function micros(iso: string, extraMicros = 0): bigint {
   return BigInt(Date.parse(iso)) * 1000n + BigInt(extraMicros);
@@ -45,6 +46,10 @@ describe('formatNewYork', () => {
     expect(formatNewYork(BigInt(Date.UTC(1950, 0, 10, 12)) * 1000n)).toBe('1950-01-10 07:00:00 EST');
     expect(formatNewYork(BigInt(Date.UTC(1950, 6, 10, 12)) * 1000n)).toBe('1950-07-10 08:00:00 EDT');
     expect(formatNewYork(BigInt(Date.UTC(1883, 10, 18, 16, 59, 59)) * 1000n)).toBe('1883-11-18 12:03:57 GMT-4:56:02');
+  });
+
+  it('reads the earliest instant of a Date', () => {
+    expect(newYorkZoneAt(-8.64e15)).toEqual({ offsetMs: -17_762_000, name: 'GMT-4:56:02' });
   });
 
   it("restores the process's time zone", () => {
