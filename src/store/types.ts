@@ -146,5 +146,13 @@ export interface Store {
    */
   replaceStrategies(strategyIds: readonly string[], rows: AsyncIterable<RestoreRow>, options?: ReplaceOptions): Promise<number>;
 
+  /**
+   * Fails as creating the missing table in replaceStrategies would fail
+   * (a schema or attached database that does not exist, no privilege to
+   * create), without leaving anything behind. restore checks this before
+   * it plans, so that a dry run reports what the real run would hit.
+   */
+  checkTableCreation(): Promise<void>;
+
   close(): Promise<void>;
 }

@@ -128,6 +128,24 @@ describe.each(DIALECTS)('restore on %s', (dialect) => {
     }
   });
 
+  it('fails a dry run as the restore fails', async () => {
+    await exportAll();
+    const target = await createTestDatabase(dialect);
+
+    try {
+      const args = ['--table', 'nosuch.vars_backup', 'restore', backup];
+      const dryRun = await varsctl(target, [...args, '--dry-run']);
+      const result = await varsctl(target, [...args, '--yes']);
+
+      expect(result.exitCode).toBe(dialect === 'sqlite' ? 2 : 3);
+      expect(dryRun.exitCode).toBe(result.exitCode);
+      expect(dryRun.stderr).toBe(result.stderr);
+      expect(dryRun.stderr).toContain(dialect === 'sqlite' ? 'unknown database "nosuch"' : 'schema "nosuch" does not exist');
+    } finally {
+      await target.close();
+    }
+  });
+
   it('creates a missing SQLite file', async () => {
     await exportAll();
     const file = path.join(folder, 'new-machine.db');

@@ -71,6 +71,9 @@ async function restoreFrom(context: Context, input: ArchiveInput, options: Resto
   reportEdits(context, manifest, input.name);
 
   const plan = await planRestore(store, manifest, strategyIds, { liveWindowMs: options.liveWindowMs, nowMs: Date.now(), signal });
+  if (!plan.tableExists) {
+    await store.checkTableCreation();
+  }
 
   const walk: WalkOptions = { acceptEdits: options.acceptEdits, signal };
   if (options.dryRun) {

@@ -29,7 +29,7 @@ import { postgresError } from './errors.js';
 import { lastUpdatedText, rowColumns, toBackupRow, toTimestamp, type PostgresRow } from './rows.js';
 
 // A tuple's place (its table or partition, that table's file and its slot
-// there) and the transaction that wrote it. A slot holds one tuple at a time
+// there) and the transaction that wrote it. A slot contains one tuple at a time
 // and a later tuple in it has a later xmin, while VACUUM FULL and CLUSTER
 // keep xmin but write a new file. So an equal version means the very tuple
 // that was read. ctid and xmin alone are not enough: the rows of one
@@ -353,6 +353,16 @@ export class PostgresStore implements Store {
 
       return { commit: true, result: inserted };
     });
+  }
+
+  async checkTableCreation(): Promise<void> {
+    // The same statements and action as in replaceStrategies, so a failure
+    // reads the same. The transaction is rolled back either way.
+    await this.transaction('restore strategies', async (client) => {
+      await this.createBotTable(client);
+      return { commit: false, result: undefined };
+    });
+    this.tableInfo = undefined;
   }
 
   /** Reads the whole row that the bot's loader picks. */

@@ -348,6 +348,14 @@ export class SqliteStore implements Store {
     }
   }
 
+  async checkTableCreation(): Promise<void> {
+    // SQLite checks the names of a CREATE TABLE when it prepares it, so the
+    // statement is prepared and never run, and the file is not written.
+    // NOTE: a file this user may only read passes this check, and the
+    // restore itself then fails when it writes.
+    this.run('prepare the table', () => this.db.prepare(this.createTableStatement()));
+  }
+
   private async replaceInTransaction(strategyIds: readonly string[], rows: AsyncIterable<RestoreRow>, options: ReplaceOptions): Promise<number> {
     this.run('start the restore transaction', () => this.db.exec('BEGIN IMMEDIATE'));
 
@@ -542,10 +550,12 @@ export class SqliteStore implements Store {
     const index = quoteIdentifier(`ix_${this.table.name}_id`);
     const qualifiedIndex = this.table.schema === undefined ? index : `${quoteIdentifier(this.table.schema)}.${index}`;
 
-    this.db.exec(
-      `CREATE TABLE ${this.quotedTable} (\n\tid TEXT, \n\tlast_updated TIMESTAMP, \n\tvariables TEXT, \n\tstrategy_id TEXT\n)`,
-    );
+    this.db.exec(this.createTableStatement());
     this.db.exec(`CREATE INDEX ${qualifiedIndex} ON ${quoteIdentifier(this.table.name)} (id)`);
+  }
+
+  private createTableStatement(): string {
+    return `CREATE TABLE ${this.quotedTable} (\n\tid TEXT, \n\tlast_updated TIMESTAMP, \n\tvariables TEXT, \n\tstrategy_id TEXT\n)`;
   }
 
   /**
