@@ -56,6 +56,22 @@ describe.each(DIALECTS)('listStrategyIds (%s)', (dialect) => {
     expect(await opened.listStrategyIds()).toEqual(summaries.map((summary) => summary.strategyId));
   });
 
+  it.skipIf(dialect !== 'sqlite')('lists in the column collation order', async () => {
+    const opened = await open();
+    const database = db as TestDatabase;
+    await database.exec('CREATE TABLE vars_backup (id, last_updated, variables, strategy_id COLLATE NOCASE)');
+    const names = [`'B'`, `'a'`, `'C'`, '10', '2.5', `'\uff01'`, `'\u{1f600}'`, `X'41'`, `'Zeta'`];
+    for (const [index, name] of names.entries()) {
+      await database.exec(`INSERT INTO vars_backup VALUES ('row-${index}', NULL, '{}', ${name})`);
+    }
+
+    const summaries = await opened.listSummaries();
+
+    // NOCASE puts a before B and C, numbers come before text and a BLOB last,
+    // and the UTF-8 bytes of U+FF01 sort before those of U+1F600.
+    expect(summaries.map((summary) => summary.strategyId)).toEqual(['2.5', '10', 'a', 'B', 'C', 'Zeta', '\uff01', '\u{1f600}', 'A']);
+  });
+
   it('rejects a missing table', async () => {
     const opened = await open();
 

@@ -146,7 +146,7 @@ export class SqliteStore implements Store {
       // NOTE: among rows with equal last_updated, or all NULL, the window and
       // the bot's loader may each pick any one. Tests found them to agree,
       // but SQLite does not promise it.
-      type SummaryRow = SqliteRow & { row_count: bigint; row_key: bigint; variables_bytes: bigint | null };
+      type SummaryRow = SqliteRow & { row_count: bigint; row_key: bigint; list_position: bigint; variables_bytes: bigint | null };
       const toSummary = (row: SummaryRow, variables: string | null): StrategySummary => ({
         strategyId: columnText(row.strategy_id) ?? '',
         rowCount: Number(row.row_count),
@@ -155,7 +155,10 @@ export class SqliteStore implements Store {
         variables,
       });
 
-      // Each summary is made as its row arrives.
+      // Each summary is made as its row arrives, and put at the place that
+      // `ORDER BY strategy_id` gives it. The order is numbered over the names
+      // alone, because sorting the joined rows would copy every text through
+      // SQLite's sorter once more (about 15 ms for 10,000 strategies).
       const summaries: (T | StrategySummary)[] = [];
       const rows = this.db
         .prepare(
@@ -165,19 +168,22 @@ export class SqliteStore implements Store {
                     row_number() OVER (PARTITION BY strategy_id ORDER BY last_updated DESC) AS position
              FROM ${this.quotedTable}
              WHERE strategy_id IS NOT NULL
+           ),
+           loaded AS (
+             SELECT row_key, strategy_id, row_count, row_number() OVER (ORDER BY strategy_id) AS list_position
+             FROM ranked WHERE position = 1
            )
-           SELECT ${textAsBytes('ranked.strategy_id', 'strategy_id')}, ranked.row_count, ranked.row_key, backup.last_updated,
+           SELECT ${textAsBytes('loaded.strategy_id', 'strategy_id')}, loaded.row_count, loaded.row_key, loaded.list_position,
+                  backup.last_updated,
                   length(CAST(backup.variables AS BLOB)) AS variables_bytes,
                   backup.variables AS variables
-           FROM ranked JOIN ${this.quotedTable} AS backup ON backup.rowid = ranked.row_key
-           WHERE ranked.position = 1
-           ORDER BY ranked.strategy_id`,
+           FROM loaded JOIN ${this.quotedTable} AS backup ON backup.rowid = loaded.row_key`,
         )
         .iterate() as IterableIterator<SummaryRow>;
 
       for (const row of rows) {
         const summary = toSummary(row, this.summaryVariables(row));
-        summaries.push(summarize === undefined ? summary : summarize(summary));
+        summaries[Number(row.list_position) - 1] = summarize === undefined ? summary : summarize(summary);
       }
       return summaries;
     });
