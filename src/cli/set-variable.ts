@@ -116,6 +116,10 @@ export async function setVariable(store: Store, request: SetRequest, hooks: SetH
     warnings.unshift(...typeWarnings);
   }
 
+  if (oldText !== newText) {
+    warnings.push(...repeatedKeyWarnings(vars.repeatedKeys()));
+  }
+
   const outcome = {
     strategyId: request.strategyId,
     key,
@@ -149,6 +153,13 @@ export async function setVariable(store: Store, request: SetRequest, hooks: SetH
     });
   }
   return { ...outcome, status: 'written', lastUpdated: swap.lastUpdated, rowsUpdated: swap.rowsUpdated };
+}
+
+/** Says that rewriting the text drops the earlier values of keys it repeats, which the bot never loads. */
+function repeatedKeyWarnings(keys: readonly string[]): string[] {
+  return keys.map(
+    (key) => `the stored text has key ${quote(key)} more than once; the bot loads its last value, and the text written keeps only that one`,
+  );
 }
 
 /** Applies the change to `vars` and returns the new value (null for a delete). */

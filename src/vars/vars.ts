@@ -40,10 +40,14 @@ export class Vars {
   private readonly variables: Map<string, Entry>;
   private modified: boolean;
 
-  private constructor(text: string, variables: Map<string, Entry>, modified: boolean) {
+  /** Top-level keys that the text spells more than once, in order of first appearance. */
+  private readonly repeated: readonly string[];
+
+  private constructor(text: string, variables: Map<string, Entry>, modified: boolean, repeated: readonly string[] = []) {
     this.text = text;
     this.variables = variables;
     this.modified = modified;
+    this.repeated = repeated;
   }
 
   /**
@@ -68,6 +72,7 @@ export class Vars {
     parser.finish();
 
     const variables = new Map<string, Entry>();
+    const repeated = new Set<string>();
     for (const { key, keyStart, keyEnd, valueStart: start, valueEnd: end } of scanned) {
       const existing = variables.get(key);
       if (existing === undefined) {
@@ -76,10 +81,11 @@ export class Vars {
         // A repeated key keeps its first spelling and position and takes the last value.
         existing.valueStart = start;
         existing.valueEnd = end;
+        repeated.add(key);
       }
     }
 
-    return new Vars(text, variables, false);
+    return new Vars(text, variables, false, [...repeated]);
   }
 
   static empty(): Vars {
@@ -131,6 +137,15 @@ export class Vars {
       return undefined;
     }
     return { text: this.text, start: entry.valueStart, end: entry.valueEnd };
+  }
+
+  /**
+   * Returns the top-level keys that the parsed text spells more than once.
+   * The bot loads the last value of each, and `toText` after a change writes
+   * each key once, so the earlier values leave the text.
+   */
+  repeatedKeys(): readonly string[] {
+    return this.repeated;
   }
 
   keys(): string[] {

@@ -373,6 +373,19 @@ describe.each(DIALECTS)('set on %s', (dialect) => {
     expect(pair.stderr.split('\n')[0]).toMatch(/^warning: pair = "BRK-B" would make older bots load no variable at all: it contains '-'/);
   });
 
+  it('warns about repeated keys', async () => {
+    await seedBotTable(db, [{ strategyId: 'Repeats', variables: '{"qty": 1, "qty": 2, "note": "x"}' }]);
+
+    const result = await set(['Repeats', 'note', '--string', 'y']);
+
+    expect(result.exitCode).toBe(0);
+    expect(result.stderr).toBe(
+      "warning: the stored text has key 'qty' more than once; the bot loads its last value, and the text written keeps only that one\n" +
+        'set Repeats.note = "y" (was "x")\n',
+    );
+    expect(await readVariables(db, 'Repeats')).toBe('{"qty": 2, "note": "y"}');
+  });
+
   it('prints the outcome with --json', async () => {
     await seedBotTable(db, [{ strategyId: 'Bot', variables: BOT }]);
 

@@ -134,6 +134,13 @@ describe('Vars editing', () => {
     expect(vars.toText()).toBe('{"a": 3, "b": 4}');
   });
 
+  it('names repeated top-level keys', () => {
+    const vars = Vars.parse('{"a": 1, "b": {"c": 1, "c": 2}, "a": 2, "d": 0, "a": 3, "d": 1}');
+
+    expect(vars.repeatedKeys()).toEqual(['a', 'd']);
+    expect(Vars.parse('{"a": 1}').repeatedKeys()).toEqual([]);
+  });
+
   it('get with fallback', () => {
     const vars = Vars.parse('{"a": null}');
 
