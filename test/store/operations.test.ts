@@ -163,6 +163,45 @@ describe.each(DIALECTS)('store operations (%s)', (dialect) => {
     }
   });
 
+  it.skipIf(dialect === 'sqlite')('conflicts after columns are renamed', async () => {
+    await db.exec('ALTER TABLE vars_backup ADD COLUMN variables_new TEXT');
+    await insertRow(db, { id: 'a', last_updated: '2025-01-02 09:30:00-05:00', variables: '{"v": "old"}', strategy_id: 'S' });
+    await db.exec(`UPDATE vars_backup SET variables_new = '{"v": "migrated"}' WHERE id = 'a'`);
+    const before = await store.readStrategy('S');
+    const loaded = before?.rows[before.loadedIndex];
+
+    // The tuple stays where it was, and its variables now read another column.
+    await db.exec('ALTER TABLE vars_backup RENAME COLUMN variables TO variables_old');
+    await db.exec('ALTER TABLE vars_backup RENAME COLUMN variables_new TO variables');
+    const result = await store.compareAndSwap('S', { lastUpdated: loaded?.lastUpdated ?? null, variables: loaded?.variables ?? null }, '{"v": "new"}');
+
+    expect(result.status).toBe('conflict');
+    expect(await db.query("SELECT variables FROM vars_backup WHERE id = 'a'")).toEqual([{ variables: '{"v": "migrated"}' }]);
+  });
+
+  it.skipIf(dialect === 'sqlite')('reads one row per partition', async () => {
+    await db.exec('DROP TABLE vars_backup');
+    await db.exec('CREATE TABLE vars_backup (id TEXT, last_updated TIMESTAMPTZ, variables TEXT, strategy_id TEXT) PARTITION BY LIST (id)');
+    for (const id of ['r1', 'r2', 'r3']) {
+      await db.exec(`CREATE TABLE vars_backup_${id} PARTITION OF vars_backup FOR VALUES IN ('${id}')`);
+    }
+    // Each row is the first of its partition, so all three have the same ctid.
+    await insertRow(db, { id: 'r1', last_updated: '2025-01-02 09:30:00-05:00', variables: '{"v": 1}', strategy_id: 'S' });
+    await insertRow(db, { id: 'r2', last_updated: '2025-01-02 09:31:00-05:00', variables: '{"v": 2}', strategy_id: 'S' });
+    await insertRow(db, { id: 'r3', last_updated: '2025-01-02 09:29:00-05:00', variables: '{"v": 3}', strategy_id: 'S' });
+    const partitioned = await openStore({ url: db.url, table: 'vars_backup', lockTimeoutMs: 2000 });
+    try {
+      const summaries = await partitioned.listSummaries();
+      const read = await partitioned.readStrategy('S');
+
+      expect(summaries.map((summary) => [summary.strategyId, summary.rowCount, summary.variables])).toEqual([['S', 3, '{"v": 2}']]);
+      expect(read?.rows.map((row) => row.id)).toEqual(['r2', 'r1', 'r3']);
+      expect(read?.loadedIndex).toBe(0);
+    } finally {
+      await partitioned.close();
+    }
+  });
+
   it('swaps a non-ASCII text', async () => {
     const text = '{"note": "caf\\u00e9 \u00e9\u6f22\ud83d\ude00"}';
     await insertRow(db, { id: 'r1', last_updated: '2025-01-02 09:30:00-05:00', variables: text, strategy_id: 'S' });
