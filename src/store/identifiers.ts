@@ -1,11 +1,11 @@
-import { UsageError } from '../errors.js';
-
 /**
  * Table names as a user gives them (`vars_backup`, `schema.table`, or quoted
  * parts such as `"my.schema"."vars backup"`), and the one helper that quotes
  * identifiers for SQL. Every name reaches SQL through `quoteIdentifier`, so
  * quotes, semicolons and SQL fragments in a name stay data.
  */
+
+import { UsageError } from '../errors.js';
 
 export interface TableName {
   /** The schema (PostgreSQL) or attached database (SQLite); undefined for the default. */
@@ -97,4 +97,22 @@ function invalidTableName(input: string, reason: string): UsageError {
   return new UsageError(`invalid table name "${input}": ${reason}`, {
     hint: 'for example --table vars_backup or --table myschema.vars_backup; quote a part that contains a dot: --table \'"my.schema".vars_backup\'',
   });
+}
+
+/**
+ * Rejects a table in a temporary schema (`temp` in SQLite, `pg_temp` in
+ * PostgreSQL) for a restore: the database drops such a table when varsctl
+ * closes its connection, so every restored row would be lost.
+ */
+export function rejectTemporaryTable(table: TableName): void {
+  const schema = table.schema?.toLowerCase();
+  if (schema === 'temp' || (schema !== undefined && /^pg_temp(_\d+)?$/.test(schema))) {
+    throw new UsageError(`cannot restore into ${table.displayName}: a temporary table is dropped when varsctl disconnects, with every row restored`, {
+      hint: `name a table that the bot reads, such as --table ${quoteIdentifierIfNeeded(table.name)}`,
+    });
+  }
+}
+
+function quoteIdentifierIfNeeded(name: string): string {
+  return /^[A-Za-z_][A-Za-z0-9_]*$/.test(name) ? name : JSON.stringify(name);
 }

@@ -147,12 +147,15 @@ export interface Store {
   replaceStrategies(strategyIds: readonly string[], rows: AsyncIterable<RestoreRow>, options?: ReplaceOptions): Promise<number>;
 
   /**
-   * Fails as creating the missing table in replaceStrategies would fail
-   * (a schema or attached database that does not exist, no privilege to
-   * create), without leaving anything behind. restore checks this before
-   * it plans, so that a dry run reports what the real run would hit.
+   * Fails as replaceStrategies would fail before it writes a row, and leaves
+   * nothing behind. It rejects a table in a temporary schema, which would
+   * vanish when the store closes. It fails where a missing table cannot be
+   * created (no such schema or attached database, no privilege, a name
+   * taken), where rows may not be deleted or inserted, and where this user
+   * may not write the file or its folder. restore checks this before it
+   * plans, so that a dry run reports what the real run would hit.
    */
-  checkTableCreation(): Promise<void>;
+  checkRestore(): Promise<void>;
 
   close(): Promise<void>;
 }

@@ -146,6 +146,63 @@ describe.each(DIALECTS)('restore on %s', (dialect) => {
     }
   });
 
+  it('rejects a temporary table', async () => {
+    await exportAll();
+    const target = await createTestDatabase(dialect);
+
+    try {
+      const temporary = dialect === 'sqlite' ? 'temp.vars_backup' : 'pg_temp.vars_backup';
+      const dryRun = await varsctl(target, ['--table', temporary, 'restore', backup, '--dry-run']);
+      const result = await varsctl(target, ['--table', temporary, 'restore', backup, '--yes']);
+
+      expect(result.exitCode).toBe(2);
+      expect(result.stderr).toContain(`cannot restore into ${temporary}: a temporary table is dropped when varsctl disconnects`);
+      expect(dryRun.exitCode).toBe(2);
+      expect(dryRun.stderr).toBe(result.stderr);
+    } finally {
+      await target.close();
+    }
+  });
+
+  it('fails a dry run on a taken index name', async () => {
+    await exportAll();
+    const target = await createTestDatabase(dialect);
+
+    try {
+      await target.exec('CREATE TABLE vars_backup_old (id TEXT)');
+      await target.exec('CREATE INDEX ix_vars_backup_id ON vars_backup_old (id)');
+      const dryRun = await varsctl(target, ['restore', backup, '--dry-run']);
+      const result = await varsctl(target, ['restore', backup, '--yes']);
+
+      expect(result.exitCode).toBe(1);
+      expect(result.stderr).toContain(dialect === 'sqlite' ? 'index ix_vars_backup_id already exists' : 'relation "ix_vars_backup_id" already exists');
+      expect(dryRun.exitCode).toBe(1);
+      expect(dryRun.stderr).toBe(result.stderr);
+      expect(await tableExists(target)).toBe(false);
+    } finally {
+      await target.close();
+    }
+  });
+
+  it.skipIf(dialect === 'sqlite')('fails a dry run on a read-only server', async (context) => {
+    requireRealPostgres(context);
+    await exportAll();
+    const target = await createTestDatabase(dialect);
+
+    try {
+      const url = `${target.url}?options=-c%20default_transaction_read_only%3Don`;
+      const dryRun = await runVarsctl(['--db', url, 'restore', backup, '--dry-run']);
+      const result = await runVarsctl(['--db', url, 'restore', backup, '--yes']);
+
+      expect(result.exitCode).toBe(1);
+      expect(result.stderr).toContain('cannot execute CREATE TABLE in a read-only transaction');
+      expect(dryRun.exitCode).toBe(1);
+      expect(dryRun.stderr).toBe(result.stderr);
+    } finally {
+      await target.close();
+    }
+  });
+
   it('creates a missing SQLite file', async () => {
     await exportAll();
     const file = path.join(folder, 'new-machine.db');

@@ -19,6 +19,8 @@ describe('sqliteError', () => {
     ['SQLITE_CORRUPT', 'database disk image is malformed', /PRAGMA integrity_check/],
     ['SQLITE_FULL', 'database or disk is full', /free space/],
     ['SQLITE_IOERR_WRITE', 'disk I\/O error', /check the disk and the file system/],
+    ['SQLITE_ERROR', 'index ix_vars_backup_id already exists', /rename or drop the other object, or restore into another --table/],
+    ['SQLITE_ERROR', 'there is already a table named ix_vars_backup_id', /share one namespace/],
   ] as const)('explains %s in words', ([code, message, words]) => {
     const error = sqliteError(sqliteFailure(code, message), CONTEXT) as RuntimeFailure;
 

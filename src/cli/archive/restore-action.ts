@@ -70,10 +70,8 @@ async function restoreFrom(context: Context, input: ArchiveInput, options: Resto
   checkStorable(manifest, strategyIds, store.dialect, input.name);
   reportEdits(context, manifest, input.name);
 
+  await store.checkRestore();
   const plan = await planRestore(store, manifest, strategyIds, { liveWindowMs: options.liveWindowMs, nowMs: Date.now(), signal });
-  if (!plan.tableExists) {
-    await store.checkTableCreation();
-  }
 
   const walk: WalkOptions = { acceptEdits: options.acceptEdits, signal };
   if (options.dryRun) {

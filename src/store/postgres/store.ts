@@ -4,7 +4,7 @@ import { pipeline } from 'node:stream/promises';
 import pg from 'pg';
 
 import { NotFoundError } from '../../errors.js';
-import { quoteIdentifier, quoteTableName, type TableName } from '../identifiers.js';
+import { quoteIdentifier, quoteTableName, rejectTemporaryTable, type TableName } from '../identifiers.js';
 import { PLACEHOLDER } from '../placeholder.js';
 import { restoreTextForPostgres } from '../restore.js';
 import { buildTableInfo, requireBotColumns } from '../table.js';
@@ -361,11 +361,23 @@ export class PostgresStore implements Store {
     });
   }
 
-  async checkTableCreation(): Promise<void> {
-    // The same statements and action as in replaceStrategies, so a failure
-    // reads the same. The transaction is rolled back either way.
+  async checkRestore(): Promise<void> {
+    rejectTemporaryTable(this.table);
+
+    // The same steps and action as replaceStrategies, up to its first row, so
+    // a failure reads the same. No row matches the DELETE and the INSERT, but
+    // they check the privileges and a read-only server all the same, and the
+    // transaction is rolled back either way.
     await this.transaction('restore strategies', async (client) => {
-      await this.createBotTable(client);
+      let info = await this.describe(client);
+      if (info === null) {
+        await this.createBotTable(client);
+        info = await this.requireTable(client);
+      }
+      requireBotColumns(info);
+
+      await client.query(`DELETE FROM ${this.quotedTable} WHERE false`);
+      await client.query(`INSERT INTO ${this.quotedTable} (id, last_updated, variables, strategy_id) SELECT NULL, NULL, NULL, NULL WHERE false`);
       return { commit: false, result: undefined };
     });
     this.tableInfo = undefined;

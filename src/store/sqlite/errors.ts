@@ -89,6 +89,14 @@ export function sqliteError(error: unknown, context: SqliteErrorContext): Error 
     });
   }
 
+  if (code === 'SQLITE_ERROR' && /^(?:index|table|view|trigger) .* already exists$|^there is already an? /.test(message)) {
+    // Creating the table, or its index ix_<table>_id, met another object of that name.
+    return new RuntimeFailure(`${failed} in ${context.displayUrl}: ${message}`, {
+      hint: withCode('tables, indexes and views share one namespace in an SQLite file: rename or drop the other object, or restore into another --table'),
+      cause: error,
+    });
+  }
+
   return new RuntimeFailure(`${failed} in ${context.displayUrl}: ${message}`, { hint: `SQLite error ${code}`, cause: error });
 }
 

@@ -5,7 +5,7 @@ import path from 'node:path';
 import Database from 'better-sqlite3';
 
 import { NotFoundError, RuntimeFailure } from '../../errors.js';
-import { quoteIdentifier, quoteTableName, type TableName } from '../identifiers.js';
+import { quoteIdentifier, quoteTableName, rejectTemporaryTable, type TableName } from '../identifiers.js';
 import { PLACEHOLDER } from '../placeholder.js';
 import { restoreTextForSqlite } from '../restore.js';
 import { buildTableInfo, requireBotColumns } from '../table.js';
@@ -354,12 +354,28 @@ export class SqliteStore implements Store {
     }
   }
 
-  async checkTableCreation(): Promise<void> {
-    // SQLite checks the names of a CREATE TABLE when it prepares it, so the
-    // statement is prepared and never run, and the file is not written.
-    // NOTE: a file this user may only read passes this check, and the
-    // restore itself then fails when it writes.
-    this.run('prepare the table', () => this.db.prepare(this.createTableStatement()));
+  async checkRestore(): Promise<void> {
+    rejectTemporaryTable(this.table);
+
+    // The restore's first steps run in a savepoint that is rolled back, so a
+    // failure reads as in the restore and the file keeps its contents. A
+    // table that exists gets a scratch table instead, because a write to the
+    // file is what finds a read-only file or a folder where SQLite cannot
+    // create its journal.
+    this.run('prepare the table', () => {
+      this.db.exec('SAVEPOINT varsctl_restore_check');
+      try {
+        if (this.describe() === null) {
+          this.createBotTable();
+        } else {
+          this.db.exec(`CREATE TABLE ${quoteIdentifier(this.table.schema ?? 'main')}.${quoteIdentifier(`varsctl_check_${randomUUID()}`)} (x)`);
+        }
+        requireBotColumns(this.requireTable());
+      } finally {
+        this.db.exec('ROLLBACK TO varsctl_restore_check');
+        this.db.exec('RELEASE varsctl_restore_check');
+      }
+    });
   }
 
   private async replaceInTransaction(strategyIds: readonly string[], rows: AsyncIterable<RestoreRow>, options: ReplaceOptions): Promise<number> {
