@@ -357,13 +357,15 @@ export class SqliteStore implements Store {
   async checkRestore(): Promise<void> {
     rejectTemporaryTable(this.table);
 
-    // The restore's first steps run in a savepoint that is rolled back, so a
-    // failure reads as in the restore and the file keeps its contents. A
+    // The restore's first steps run in a transaction that is rolled back, so
+    // a failure reads as in the restore and the file keeps its contents. A
     // table that exists gets a scratch table instead, because a write to the
     // file is what finds a read-only file or a folder where SQLite cannot
-    // create its journal.
+    // create its journal. BEGIN IMMEDIATE waits for the write lock as the
+    // restore does: a read transaction that then wants to write gets
+    // SQLITE_BUSY at once, without waiting.
+    this.run('start the restore transaction', () => this.db.exec('BEGIN IMMEDIATE'));
     this.run('prepare the table', () => {
-      this.db.exec('SAVEPOINT varsctl_restore_check');
       try {
         if (this.describe() === null) {
           this.createBotTable();
@@ -372,8 +374,7 @@ export class SqliteStore implements Store {
         }
         requireBotColumns(this.requireTable());
       } finally {
-        this.db.exec('ROLLBACK TO varsctl_restore_check');
-        this.db.exec('RELEASE varsctl_restore_check');
+        this.db.exec('ROLLBACK');
       }
     });
   }
