@@ -117,7 +117,7 @@ export async function setVariable(store: Store, request: SetRequest, hooks: SetH
   }
 
   if (oldText !== newText) {
-    warnings.push(...repeatedKeyWarnings(vars.repeatedKeys()));
+    warnings.push(...repeatedKeyWarnings(vars.repeatedKeys(), request.change));
   }
 
   const outcome = {
@@ -156,10 +156,14 @@ export async function setVariable(store: Store, request: SetRequest, hooks: SetH
 }
 
 /** Says that rewriting the text drops the earlier values of keys it repeats, which the bot never loads. */
-function repeatedKeyWarnings(keys: readonly string[]): string[] {
-  return keys.map(
-    (key) => `the stored text has key ${quote(key)} more than once; the bot loads its last value, and the text written keeps only that one`,
-  );
+function repeatedKeyWarnings(keys: readonly string[], change: VariableChange): string[] {
+  return keys.map((key) => {
+    const stored = `the stored text has key ${quote(key)} more than once`;
+    if (key !== change.key) {
+      return `${stored}; the bot loads its last value, and the text written keeps only that one`;
+    }
+    return change.kind === 'delete' ? `${stored}; the delete removes every one of them` : `${stored}; the text written has it once, with the new value`;
+  });
 }
 
 /** Applies the change to `vars` and returns the new value (null for a delete). */

@@ -100,17 +100,25 @@ function invalidTableName(input: string, reason: string): UsageError {
 }
 
 /**
- * Rejects a table in a temporary schema (`temp` in SQLite, `pg_temp` in
- * PostgreSQL) for a restore: the database drops such a table when varsctl
- * closes its connection, so every restored row would be lost.
+ * Rejects a table in a temporary schema for a restore: the database drops
+ * such a table when varsctl closes its connection, so every restored row
+ * would be lost. SQLite's `temp` is named in any case, while PostgreSQL's
+ * `pg_temp` is lower case (varsctl quotes every name).
  */
-export function rejectTemporaryTable(table: TableName): void {
-  const schema = table.schema?.toLowerCase();
-  if (schema === 'temp' || (schema !== undefined && /^pg_temp(_\d+)?$/.test(schema))) {
-    throw new UsageError(`cannot restore into ${table.displayName}: a temporary table is dropped when varsctl disconnects, with every row restored`, {
-      hint: `name a table that the bot reads, such as --table ${quoteIdentifierIfNeeded(table.name)}`,
-    });
+export function rejectTemporaryTable(table: TableName, dialect: 'postgresql' | 'sqlite'): void {
+  const schema = table.schema;
+  const temporary =
+    schema !== undefined && (dialect === 'sqlite' ? schema.toLowerCase() === 'temp' : /^pg_temp(_\d+)?$/.test(schema));
+  if (temporary) {
+    throw temporaryTableError(table);
   }
+}
+
+/** Builds the error for a restore into a table that the database drops at disconnection. */
+export function temporaryTableError(table: TableName): UsageError {
+  return new UsageError(`cannot restore into ${table.displayName}: a temporary table is dropped when varsctl disconnects, with every row restored`, {
+    hint: `name a table that the bot reads, such as --table ${quoteIdentifierIfNeeded(table.name)}`,
+  });
 }
 
 function quoteIdentifierIfNeeded(name: string): string {

@@ -164,6 +164,43 @@ describe.each(DIALECTS)('restore on %s', (dialect) => {
     }
   });
 
+  it.skipIf(dialect === 'sqlite')('rejects a temporary table from search_path', async (context) => {
+    requireRealPostgres(context);
+    await exportAll();
+    const target = await createTestDatabase(dialect);
+
+    try {
+      const url = `${target.url}?options=-c%20search_path%3Dpg_temp`;
+      const dryRun = await runVarsctl(['--db', url, 'restore', backup, '--dry-run']);
+      const result = await runVarsctl(['--db', url, 'restore', backup, '--yes']);
+
+      expect(result.exitCode).toBe(2);
+      expect(result.stderr).toContain('cannot restore into vars_backup: a temporary table is dropped when varsctl disconnects');
+      expect(dryRun.stderr).toBe(result.stderr);
+    } finally {
+      await target.close();
+    }
+  });
+
+  it.skipIf(dialect === 'sqlite')('fails a dry run on a view', async (context) => {
+    requireRealPostgres(context);
+    await exportAll();
+    const target = await createTestDatabase(dialect);
+
+    try {
+      await target.exec('CREATE TABLE base (id TEXT, last_updated TIMESTAMPTZ, variables TEXT, strategy_id TEXT)');
+      await target.exec('CREATE VIEW vars_backup AS SELECT * FROM base');
+      const dryRun = await varsctl(target, ['restore', backup, '--dry-run']);
+      const result = await varsctl(target, ['restore', backup, '--yes']);
+
+      expect(result.exitCode).toBe(1);
+      expect(result.stderr).toContain('cannot copy to view "vars_backup"');
+      expect(dryRun.stderr).toBe(result.stderr);
+    } finally {
+      await target.close();
+    }
+  });
+
   it('fails a dry run on a taken index name', async () => {
     await exportAll();
     const target = await createTestDatabase(dialect);

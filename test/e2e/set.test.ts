@@ -386,6 +386,17 @@ describe.each(DIALECTS)('set on %s', (dialect) => {
     expect(await readVariables(db, 'Repeats')).toBe('{"qty": 2, "note": "y"}');
   });
 
+  it('warns about a repeated key it changes', async () => {
+    await seedBotTable(db, [{ strategyId: 'Repeats', variables: '{"qty": 1, "qty": 2, "note": "x"}' }]);
+
+    const changed = await set(['Repeats', 'qty', '3', '--dry-run']);
+    const deleted = await set(['Repeats', 'qty', '--delete']);
+
+    expect(changed.stderr.split('\n')[0]).toBe("warning: the stored text has key 'qty' more than once; the text written has it once, with the new value");
+    expect(deleted.stderr.split('\n')[0]).toBe("warning: the stored text has key 'qty' more than once; the delete removes every one of them");
+    expect(await readVariables(db, 'Repeats')).toBe('{"note": "x"}');
+  });
+
   it('prints the outcome with --json', async () => {
     await seedBotTable(db, [{ strategyId: 'Bot', variables: BOT }]);
 

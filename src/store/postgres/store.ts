@@ -4,7 +4,7 @@ import { pipeline } from 'node:stream/promises';
 import pg from 'pg';
 
 import { NotFoundError } from '../../errors.js';
-import { quoteIdentifier, quoteTableName, rejectTemporaryTable, type TableName } from '../identifiers.js';
+import { quoteIdentifier, quoteTableName, rejectTemporaryTable, temporaryTableError, type TableName } from '../identifiers.js';
 import { PLACEHOLDER } from '../placeholder.js';
 import { restoreTextForPostgres } from '../restore.js';
 import { buildTableInfo, requireBotColumns } from '../table.js';
@@ -335,52 +335,64 @@ export class PostgresStore implements Store {
 
   async replaceStrategies(strategyIds: readonly string[], rows: AsyncIterable<RestoreRow>, options: ReplaceOptions = {}): Promise<number> {
     return this.transaction('restore strategies', async (client) => {
-      let info = await this.describe(client);
-      if (info === null) {
-        await this.createBotTable(client);
-        info = await this.requireTable(client);
-        if (!strategyIds.includes(PLACEHOLDER)) {
-          await client.query(`INSERT INTO ${this.quotedTable} (id, last_updated, variables, strategy_id) VALUES ($1, $2, $3, $3)`, [
-            randomUUID(),
-            nowText(info),
-            PLACEHOLDER,
-          ]);
-        }
-      }
-      requireBotColumns(info);
-      const lastUpdatedKind = info.columns.get('last_updated')?.kind ?? 'other';
-
-      await client.query(`DELETE FROM ${this.quotedTable} WHERE strategy_id = ANY($1::text[])`, [[...strategyIds]]);
-
-      const inserted = (await isPglite(client))
-        ? await this.insertRows(client, rows, lastUpdatedKind)
-        : await this.copyRowsIn(client, rows, lastUpdatedKind);
+      const inserted = await this.replaceInTransaction(client, strategyIds, rows);
       options.signal?.throwIfAborted();
-
       return { commit: true, result: inserted };
     });
   }
 
   async checkRestore(): Promise<void> {
-    rejectTemporaryTable(this.table);
+    rejectTemporaryTable(this.table, this.dialect);
 
-    // The same steps and action as replaceStrategies, up to its first row, so
-    // a failure reads the same. No row matches the DELETE and the INSERT, but
-    // they check the privileges and a read-only server all the same, and the
-    // transaction is rolled back either way.
+    // The restore's own steps run with no strategy and no row, in a
+    // transaction that is rolled back, so a failure reads as in the restore.
+    // They meet a table that cannot be created, a missing privilege to
+    // delete or insert, a read-only server and a view that COPY cannot write.
+    // NOTE: triggers and event triggers on the table fire for these steps,
+    // and what they do outside the transaction, such as nextval, stays.
     await this.transaction('restore strategies', async (client) => {
-      let info = await this.describe(client);
-      if (info === null) {
-        await this.createBotTable(client);
-        info = await this.requireTable(client);
-      }
-      requireBotColumns(info);
-
-      await client.query(`DELETE FROM ${this.quotedTable} WHERE false`);
-      await client.query(`INSERT INTO ${this.quotedTable} (id, last_updated, variables, strategy_id) SELECT NULL, NULL, NULL, NULL WHERE false`);
+      await this.replaceInTransaction(client, [], noRows());
+      await this.rejectTemporaryRelation(client);
       return { commit: false, result: undefined };
     });
     this.tableInfo = undefined;
+  }
+
+  /** Creates the table if it is missing, deletes the strategies' rows and writes `rows`, inside the caller's transaction. */
+  private async replaceInTransaction(client: pg.Client, strategyIds: readonly string[], rows: AsyncIterable<RestoreRow>): Promise<number> {
+    let info = await this.describe(client);
+    if (info === null) {
+      await this.createBotTable(client);
+      info = await this.requireTable(client);
+      if (!strategyIds.includes(PLACEHOLDER)) {
+        await client.query(`INSERT INTO ${this.quotedTable} (id, last_updated, variables, strategy_id) VALUES ($1, $2, $3, $3)`, [
+          randomUUID(),
+          nowText(info),
+          PLACEHOLDER,
+        ]);
+      }
+    }
+    requireBotColumns(info);
+    const lastUpdatedKind = info.columns.get('last_updated')?.kind ?? 'other';
+
+    await client.query(`DELETE FROM ${this.quotedTable} WHERE strategy_id = ANY($1::text[])`, [[...strategyIds]]);
+
+    return (await isPglite(client)) ? this.insertRows(client, rows, lastUpdatedKind) : this.copyRowsIn(client, rows, lastUpdatedKind);
+  }
+
+  /**
+   * Rejects a table that PostgreSQL keeps for this session only. A name
+   * without a schema resolves to one when search_path starts with pg_temp,
+   * which --table does not show.
+   */
+  private async rejectTemporaryRelation(client: pg.Client): Promise<void> {
+    const result = await client.query<{ persistence: string | null }>(
+      `SELECT relpersistence AS persistence FROM pg_class WHERE oid = to_regclass($1)`,
+      [this.quotedTable],
+    );
+    if (result.rows[0]?.persistence === 't') {
+      throw temporaryTableError(this.table);
+    }
   }
 
   /** Reads the whole row that the bot's loader picks. */
@@ -589,6 +601,11 @@ async function eachRow<R extends pg.QueryResultRow>(client: pg.Client, sql: stri
 }
 
 /** `last_updated` for now, in a form no session TimeZone can shift. */
+/** Yields no row, for running the restore's steps without writing any. */
+async function* noRows(): AsyncGenerator<RestoreRow> {
+  // An empty generator body: the stream ends at once.
+}
+
 function nowText(info: TableInfo): string {
   const now = nowEpochMicros();
   return info.columns.get('last_updated')?.kind === 'timestamp' ? formatNewYorkWallText(now) : formatUtcText(now);

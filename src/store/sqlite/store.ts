@@ -355,7 +355,7 @@ export class SqliteStore implements Store {
   }
 
   async checkRestore(): Promise<void> {
-    rejectTemporaryTable(this.table);
+    rejectTemporaryTable(this.table, this.dialect);
 
     // The restore's first steps run in a transaction that is rolled back, so
     // a failure reads as in the restore and the file keeps its contents. A
