@@ -374,7 +374,10 @@ export class SqliteStore implements Store {
         }
         requireBotColumns(this.requireTable());
       } finally {
-        this.db.exec('ROLLBACK');
+        // SQLite has already rolled back after some errors, such as a full disk.
+        if (this.db.inTransaction) {
+          this.db.exec('ROLLBACK');
+        }
       }
     });
   }
@@ -573,13 +576,12 @@ export class SqliteStore implements Store {
     const index = quoteIdentifier(`ix_${this.table.name}_id`);
     const qualifiedIndex = this.table.schema === undefined ? index : `${quoteIdentifier(this.table.schema)}.${index}`;
 
-    this.db.exec(this.createTableStatement());
+    this.db.exec(
+      `CREATE TABLE ${this.quotedTable} (\n\tid TEXT, \n\tlast_updated TIMESTAMP, \n\tvariables TEXT, \n\tstrategy_id TEXT\n)`,
+    );
     this.db.exec(`CREATE INDEX ${qualifiedIndex} ON ${quoteIdentifier(this.table.name)} (id)`);
   }
 
-  private createTableStatement(): string {
-    return `CREATE TABLE ${this.quotedTable} (\n\tid TEXT, \n\tlast_updated TIMESTAMP, \n\tvariables TEXT, \n\tstrategy_id TEXT\n)`;
-  }
 
   /**
    * Deletes every row of these strategies in one statement: the bot's table
