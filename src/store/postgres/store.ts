@@ -121,9 +121,9 @@ export class PostgresStore implements Store {
       // instant, with NULL first as PostgreSQL sorts it under DESC. The
       // window sorts only names, times and ctids, and the chosen rows' texts
       // are then fetched by ctid, and by tableoid because every partition of
-      // a partitioned table numbers its own ctids. Sorting whole texts spilled to disk beyond
-      // work_mem (4 MB by default), so it took about twice as long for 10,000
-      // strategies of 2 KB. The medians were 87 and 48 ms over 11 runs of
+      // a partitioned table numbers its own ctids. Sorting whole texts
+      // spilled to disk beyond work_mem (4 MB by default), so it took about
+      // twice as long for 10,000 strategies of 2 KB. The medians were 87 and 48 ms over 11 runs of
       // EXPLAIN ANALYZE on PostgreSQL 15, on a shared 2-core machine.
       // NOTE: among rows with equal last_updated the sort picks any one, as
       // the bot's loader does.
