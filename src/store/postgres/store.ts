@@ -5,6 +5,7 @@ import pg from 'pg';
 
 import { NotFoundError } from '../../errors.js';
 import { quoteIdentifier, quoteTableName, rejectTemporaryTable, temporaryTableError, type TableName } from '../identifiers.js';
+import { lastReadOf, versionOfRead, type LastRead } from '../last-read.js';
 import { PLACEHOLDER } from '../placeholder.js';
 import { restoreTextForPostgres } from '../restore.js';
 import { buildTableInfo, requireBotColumns } from '../table.js';
@@ -39,13 +40,6 @@ import { lastUpdatedText, rowColumns, toBackupRow, toTimestamp, type PostgresRow
 // without writing the tuple.
 const TUPLE_VERSION = `tableoid::text || '/' || pg_relation_filenode(tableoid)::text || '/' || ctid::text || '/' || xmin::text
   || '/' || (SELECT attnum FROM pg_attribute WHERE attrelid = tableoid AND attname = 'variables')::text`;
-
-interface LoadedRowRead {
-  readonly strategyId: string;
-  readonly lastUpdated: string | undefined;
-  readonly variables: string | null;
-  readonly tupleVersion: string;
-}
 
 interface CurrentLoadedRow {
   readonly last_updated: string | null;
@@ -87,7 +81,7 @@ export class PostgresStore implements Store {
   private client: pg.Client | undefined;
   private tableInfo: TableInfo | undefined;
   /** The loaded row of the last readStrategy, with the tuple version it was read from. */
-  private lastRead: LoadedRowRead | undefined;
+  private lastRead: LastRead | undefined;
 
   private constructor(client: pg.Client, options: PostgresStoreOptions) {
     this.client = client;
@@ -123,8 +117,9 @@ export class PostgresStore implements Store {
       // are then fetched by ctid, and by tableoid because every partition of
       // a partitioned table numbers its own ctids. Sorting whole texts
       // spilled to disk beyond work_mem (4 MB by default), so it took about
-      // twice as long for 10,000 strategies of 2 KB. The medians were 87 and 48 ms over 11 runs of
-      // EXPLAIN ANALYZE on PostgreSQL 15, on a shared 2-core machine.
+      // twice as long for 10,000 strategies of 2 KB. The medians were 87 and
+      // 48 ms over 11 runs of EXPLAIN ANALYZE on PostgreSQL 15, on a shared
+      // 2-core machine.
       // NOTE: among rows with equal last_updated the sort picks any one, as
       // the bot's loader does.
       const sql = `SELECT ranked.strategy_id, ranked.row_count, ${lastUpdatedText(info, 'backup.last_updated')} AS last_updated,
@@ -192,8 +187,7 @@ export class PostgresStore implements Store {
       );
       const rows = result.rows.map(toBackupRow);
       const loaded = rows[loadedIndex] as BackupRow;
-      const tupleVersion = result.rows[loadedIndex]?.tuple_version ?? '';
-      this.lastRead = { strategyId, lastUpdated: loaded.lastUpdated?.text, variables: loaded.variables, tupleVersion };
+      this.lastRead = lastReadOf(strategyId, loaded, result.rows[loadedIndex]?.tuple_version ?? '');
       return { strategyId, rows, loadedIndex };
     });
   }
@@ -209,7 +203,7 @@ export class PostgresStore implements Store {
       // compares a digest that the server computes, so a 10 MB text does not
       // cross the connection once more.
       await client.query(`SELECT 1 FROM ${this.quotedTable} WHERE strategy_id = $1 FOR UPDATE`, [strategyId]);
-      const readVersion = this.tupleVersionOf(strategyId, expected);
+      const readVersion = versionOfRead(this.lastRead, strategyId, expected) ?? null;
       const current = await client.query<CurrentLoadedRow>(
         `SELECT ${lastUpdatedText(info)} AS last_updated, ${TUPLE_VERSION} AS tuple_version,
                 CASE WHEN ${TUPLE_VERSION} = $2 THEN NULL
@@ -396,17 +390,6 @@ export class PostgresStore implements Store {
   }
 
   /** Reads the whole row that the bot's loader picks. */
-  /**
-   * Returns the tuple version the expected row was read from, when it is the
-   * loaded row of the last readStrategy; null otherwise.
-   */
-  private tupleVersionOf(strategyId: string, expected: ExpectedRow): string | null {
-    const read = this.lastRead;
-    const isLastRead =
-      read !== undefined && read.strategyId === strategyId && read.lastUpdated === expected.lastUpdated?.text && read.variables === expected.variables;
-    return isLastRead ? read.tupleVersion : null;
-  }
-
   private async loadedRow(client: pg.Client, info: TableInfo, strategyId: string): Promise<BackupRow | null> {
     const result = await client.query<PostgresRow>(
       `SELECT ${rowColumns(info)} FROM ${this.quotedTable} WHERE strategy_id = $1 ORDER BY last_updated DESC LIMIT 1`,
@@ -600,12 +583,12 @@ async function eachRow<R extends pg.QueryResultRow>(client: pg.Client, sql: stri
   }
 }
 
-/** `last_updated` for now, in a form no session TimeZone can shift. */
 /** Yields no row, for running the restore's steps without writing any. */
 async function* noRows(): AsyncGenerator<RestoreRow> {
   // An empty generator body: the stream ends at once.
 }
 
+/** `last_updated` for now, in a form no session TimeZone can shift. */
 function nowText(info: TableInfo): string {
   const now = nowEpochMicros();
   return info.columns.get('last_updated')?.kind === 'timestamp' ? formatNewYorkWallText(now) : formatUtcText(now);

@@ -6,6 +6,7 @@ import Database from 'better-sqlite3';
 
 import { NotFoundError, RuntimeFailure } from '../../errors.js';
 import { quoteIdentifier, quoteTableName, rejectTemporaryTable, type TableName } from '../identifiers.js';
+import { lastReadOf, versionOfRead, type LastRead } from '../last-read.js';
 import { PLACEHOLDER } from '../placeholder.js';
 import { restoreTextForSqlite } from '../restore.js';
 import { buildTableInfo, requireBotColumns } from '../table.js';
@@ -51,14 +52,6 @@ export interface SqliteStoreOptions {
 
 const ROW_COLUMNS = 'id, last_updated, variables, strategy_id';
 
-interface LoadedRowRead {
-  readonly strategyId: string;
-  readonly lastUpdated: string | undefined;
-  readonly variables: string | null;
-  /** writeMark() in the transaction that read the row. */
-  readonly writes: string;
-}
-
 // Page cache size of a restore in PRAGMA cache_size units (negative means
 // KiB): SQLite's own default of about 2 MB. better-sqlite3 12 builds SQLite
 // with 16 MB (SQLITE_DEFAULT_CACHE_SIZE=-16000). A restore writes each page
@@ -83,8 +76,8 @@ export class SqliteStore implements Store {
   private readonly createdFile: string | undefined;
   readonly missingFile: string | undefined;
   private encodingChecked = false;
-  /** The loaded row of the last readStrategy, and the state of the database it was read in. */
-  private lastRead: LoadedRowRead | undefined;
+  /** The loaded row of the last readStrategy, with writeMark() in the transaction that read it. */
+  private lastRead: LastRead | undefined;
 
   private constructor(db: Database.Database, options: SqliteStoreOptions, file: { createdFile?: string; missingFile?: string }) {
     this.db = db;
@@ -262,7 +255,7 @@ export class SqliteStore implements Store {
       );
       const rows = found.map(toBackupRow);
       const loaded = rows[loadedIndex] as BackupRow;
-      this.lastRead = { strategyId, lastUpdated: loaded.lastUpdated?.text, variables: loaded.variables, writes };
+      this.lastRead = lastReadOf(strategyId, loaded, writes);
       return { strategyId, rows, loadedIndex };
     });
   }
@@ -500,14 +493,8 @@ export class SqliteStore implements Store {
    * comparing its 10 MB of text again.
    */
   private unchangedSinceRead(strategyId: string, expected: ExpectedRow): boolean {
-    const read = this.lastRead;
-    return (
-      read !== undefined &&
-      read.strategyId === strategyId &&
-      read.lastUpdated === expected.lastUpdated?.text &&
-      read.variables === expected.variables &&
-      read.writes === this.writeMark()
-    );
+    const readMark = versionOfRead(this.lastRead, strategyId, expected);
+    return readMark !== undefined && readMark === this.writeMark();
   }
 
   /**
@@ -581,7 +568,6 @@ export class SqliteStore implements Store {
     );
     this.db.exec(`CREATE INDEX ${qualifiedIndex} ON ${quoteIdentifier(this.table.name)} (id)`);
   }
-
 
   /**
    * Deletes every row of these strategies in one statement: the bot's table
