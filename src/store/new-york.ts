@@ -63,10 +63,9 @@ let zoneDataChecked = false;
  * zone is switched to New York, and switches it back before returning.
  * Intl.DateTimeFormat gives the same offsets from the same ICU data, but
  * building one costs about 10 ms (measured here), while a switch costs about
- * 10 us. The zone is switched back
- * because export file names use the operator's own zone. Nothing else runs
- * between the two switches: the function is synchronous and varsctl starts
- * no worker threads.
+ * 10 us. The zone is switched back because export file names use the
+ * operator's own zone. Nothing else runs between the two switches, because
+ * the function is synchronous and varsctl starts no worker threads.
  */
 function newYorkOffsetAt(millis: number): number {
   if (!zoneDataChecked) {
@@ -95,9 +94,9 @@ function withNewYorkZone<T>(read: () => T): T {
 }
 
 /**
- * Returns the local wall time at `millis` minus UTC, to the second. The wall time is
- * rebuilt with setUTCFullYear, which takes years 0 to 99 and BC years as
- * they are, where Date.UTC would add 1900 to the first.
+ * Returns the local wall time at `millis` minus UTC, in milliseconds. The
+ * wall time is rebuilt with setUTCFullYear, which takes years 0 to 99 and
+ * BC years as they are, where Date.UTC would add 1900 to the first.
  */
 function localMinusUtc(millis: number): number {
   const local = new Date(millis);
@@ -123,10 +122,10 @@ function requireNewYorkZoneData(): void {
 }
 
 /**
- * Names a New York offset: EST and EDT for the standard and
- * daylight offsets, whatever the year, and `GMT-4:56:02` for local mean time
- * before 1883. The war time of 1942 to 1945 (EWT and EPT in the tz database)
- * has the daylight offset and reads EDT.
+ * Names a New York offset: EST and EDT for the standard and daylight
+ * offsets, whatever the year, and `GMT-4:56:02` for local mean time before
+ * 1883. The war time of 1942 to 1945 (EWT and EPT in the tz database) has
+ * the daylight offset and reads EDT.
  */
 function zoneName(offsetMs: number): string {
   if (offsetMs === -5 * MILLIS_PER_HOUR) {

@@ -11,10 +11,6 @@ export function textAsBytes(column: string, alias: string): string {
 }
 
 /**
- * The row's columns for a SELECT. `last_updated` stays as is, since
- * `ORDER BY last_updated` would otherwise sort by the alias.
- */
-/**
  * `last_updated` for a SELECT. It keeps its own name for the ORDER BY
  * clauses that follow (an alias would take its place there), and its TEXT
  * comes once more as bytes, which the driver would otherwise decode lossily.
@@ -22,6 +18,7 @@ export function textAsBytes(column: string, alias: string): string {
  */
 export const LAST_UPDATED_COLUMNS = `last_updated, CASE WHEN typeof(last_updated) = 'text' THEN CAST(last_updated AS BLOB) END AS last_updated_bytes`;
 
+/** The row's columns for a SELECT, each TEXT as its bytes. */
 export const SELECT_ROW_COLUMNS = [
   textAsBytes('id', 'id'),
   LAST_UPDATED_COLUMNS,
