@@ -6,7 +6,7 @@ import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 
 import { createTestDatabase, DIALECTS, insertRow, requireRealPostgres, type TestDatabase } from '../support/db.js';
 import { insertLargeRows, runInTerminal, tableExists, tableRows, terminalAvailable } from './export-support.js';
-import { runVarsctl, startVarsctl } from './run.js';
+import { runVarsctl, startVarsctl, type RunResult } from './run.js';
 import { botTimestamp, botUpdate, seedBotTable } from './seed.js';
 
 const MOMENTUM = '{"iteration_count": 4, "last_price": 187.99, "notes": null}';
@@ -48,6 +48,25 @@ describe.each(DIALECTS)('restore on %s', (dialect) => {
     await seedBotTable(db, STRATEGIES);
     const result = await varsctl(db, ['export', '-o', backup]);
     expect(result.exitCode, result.stderr).toBe(0);
+  }
+
+  /** Exports the seeded table, then runs `check` on a new database and closes that database. */
+  async function withNewTarget(check: (target: TestDatabase) => Promise<void>): Promise<void> {
+    await exportAll();
+    const target = await createTestDatabase(dialect);
+    try {
+      await check(target);
+    } finally {
+      await target.close();
+    }
+  }
+
+  /** Restores the export into `url` with --dry-run, then for real, with `options` before the command. */
+  async function restoreBothWays(url: string, options: readonly string[] = []): Promise<{ dryRun: RunResult; result: RunResult }> {
+    const args = ['--db', url, ...options, 'restore', backup];
+    const dryRun = await runVarsctl([...args, '--dry-run']);
+    const result = await runVarsctl([...args, '--yes']);
+    return { dryRun, result };
   }
 
   async function deleteAll(target: TestDatabase): Promise<void> {
@@ -129,115 +148,76 @@ describe.each(DIALECTS)('restore on %s', (dialect) => {
   });
 
   it('fails a dry run as the restore fails', async () => {
-    await exportAll();
-    const target = await createTestDatabase(dialect);
-
-    try {
-      const args = ['--table', 'nosuch.vars_backup', 'restore', backup];
-      const dryRun = await varsctl(target, [...args, '--dry-run']);
-      const result = await varsctl(target, [...args, '--yes']);
+    await withNewTarget(async (target) => {
+      const { dryRun, result } = await restoreBothWays(target.url, ['--table', 'nosuch.vars_backup']);
 
       expect(result.exitCode).toBe(dialect === 'sqlite' ? 2 : 3);
       expect(dryRun.exitCode).toBe(result.exitCode);
       expect(dryRun.stderr).toBe(result.stderr);
       expect(dryRun.stderr).toContain(dialect === 'sqlite' ? 'unknown database "nosuch"' : 'schema "nosuch" does not exist');
-    } finally {
-      await target.close();
-    }
+    });
   });
 
   it('rejects a temporary table', async () => {
-    await exportAll();
-    const target = await createTestDatabase(dialect);
-
-    try {
+    await withNewTarget(async (target) => {
       const temporary = dialect === 'sqlite' ? 'temp.vars_backup' : 'pg_temp.vars_backup';
-      const dryRun = await varsctl(target, ['--table', temporary, 'restore', backup, '--dry-run']);
-      const result = await varsctl(target, ['--table', temporary, 'restore', backup, '--yes']);
+      const { dryRun, result } = await restoreBothWays(target.url, ['--table', temporary]);
 
       expect(result.exitCode).toBe(2);
       expect(result.stderr).toContain(`cannot restore into ${temporary}: a temporary table is dropped when varsctl disconnects`);
       expect(dryRun.exitCode).toBe(2);
       expect(dryRun.stderr).toBe(result.stderr);
-    } finally {
-      await target.close();
-    }
+    });
   });
 
   it.skipIf(dialect === 'sqlite')('rejects a temporary table from search_path', async (context) => {
     requireRealPostgres(context);
-    await exportAll();
-    const target = await createTestDatabase(dialect);
-
-    try {
-      const url = `${target.url}?options=-c%20search_path%3Dpg_temp`;
-      const dryRun = await runVarsctl(['--db', url, 'restore', backup, '--dry-run']);
-      const result = await runVarsctl(['--db', url, 'restore', backup, '--yes']);
+    await withNewTarget(async (target) => {
+      const { dryRun, result } = await restoreBothWays(`${target.url}?options=-c%20search_path%3Dpg_temp`);
 
       expect(result.exitCode).toBe(2);
       expect(result.stderr).toContain('cannot restore into vars_backup: a temporary table is dropped when varsctl disconnects');
       expect(dryRun.stderr).toBe(result.stderr);
-    } finally {
-      await target.close();
-    }
+    });
   });
 
   it.skipIf(dialect === 'sqlite')('fails a dry run on a view', async (context) => {
     requireRealPostgres(context);
-    await exportAll();
-    const target = await createTestDatabase(dialect);
-
-    try {
+    await withNewTarget(async (target) => {
       await target.exec('CREATE TABLE base (id TEXT, last_updated TIMESTAMPTZ, variables TEXT, strategy_id TEXT)');
       await target.exec('CREATE VIEW vars_backup AS SELECT * FROM base');
-      const dryRun = await varsctl(target, ['restore', backup, '--dry-run']);
-      const result = await varsctl(target, ['restore', backup, '--yes']);
+      const { dryRun, result } = await restoreBothWays(target.url);
 
       expect(result.exitCode).toBe(1);
       expect(result.stderr).toContain('cannot copy to view "vars_backup"');
       expect(dryRun.stderr).toBe(result.stderr);
-    } finally {
-      await target.close();
-    }
+    });
   });
 
   it('fails a dry run on a taken index name', async () => {
-    await exportAll();
-    const target = await createTestDatabase(dialect);
-
-    try {
+    await withNewTarget(async (target) => {
       await target.exec('CREATE TABLE vars_backup_old (id TEXT)');
       await target.exec('CREATE INDEX ix_vars_backup_id ON vars_backup_old (id)');
-      const dryRun = await varsctl(target, ['restore', backup, '--dry-run']);
-      const result = await varsctl(target, ['restore', backup, '--yes']);
+      const { dryRun, result } = await restoreBothWays(target.url);
 
       expect(result.exitCode).toBe(1);
       expect(result.stderr).toContain(dialect === 'sqlite' ? 'index ix_vars_backup_id already exists' : 'relation "ix_vars_backup_id" already exists');
       expect(dryRun.exitCode).toBe(1);
       expect(dryRun.stderr).toBe(result.stderr);
       expect(await tableExists(target)).toBe(false);
-    } finally {
-      await target.close();
-    }
+    });
   });
 
   it.skipIf(dialect === 'sqlite')('fails a dry run on a read-only server', async (context) => {
     requireRealPostgres(context);
-    await exportAll();
-    const target = await createTestDatabase(dialect);
-
-    try {
-      const url = `${target.url}?options=-c%20default_transaction_read_only%3Don`;
-      const dryRun = await runVarsctl(['--db', url, 'restore', backup, '--dry-run']);
-      const result = await runVarsctl(['--db', url, 'restore', backup, '--yes']);
+    await withNewTarget(async (target) => {
+      const { dryRun, result } = await restoreBothWays(`${target.url}?options=-c%20default_transaction_read_only%3Don`);
 
       expect(result.exitCode).toBe(1);
       expect(result.stderr).toContain('cannot execute CREATE TABLE in a read-only transaction');
       expect(dryRun.exitCode).toBe(1);
       expect(dryRun.stderr).toBe(result.stderr);
-    } finally {
-      await target.close();
-    }
+    });
   });
 
   it('creates a missing SQLite file', async () => {
