@@ -38,8 +38,8 @@ describe('formatNewYork', () => {
     expect(formatNewYork(utc(999))).toBe('0999-07-02 19:03:58 GMT-4:56:02');
   });
 
-  // Intl names New York's offsets before 1970 by their numbers; varsctl
-  // names them EST and EDT in every year.
+  // Intl names New York's offsets before 1970 by their numbers, while
+  // varsctl names them EST and EDT in every year.
   const intlZoneName = (name: string | undefined) => ({ 'GMT-5': 'EST', 'GMT-4': 'EDT' })[name ?? ''] ?? name;
 
   it('names offsets before 1970 EST and EDT', () => {
