@@ -128,7 +128,15 @@ describe('process killed on sqlite', () => {
     const journal = `${database.file}-journal`;
 
     const running = startVarsctl(['--db', database.url, 'restore', file, '--yes'], { timeoutMs: 120_000 });
-    await waitUntil(() => existsSync(journal) && statSync(journal).size > 0);
+    // restore first checks that it can write, in a transaction that it
+    // rolls back within milliseconds. Its own transaction writes 30 MB of
+    // rows, so a journal that stays for 100 ms is the restore's.
+    let journalSince: number | undefined;
+    await waitUntil(() => {
+      const journalBytes = statSync(journal, { throwIfNoEntry: false })?.size ?? 0;
+      journalSince = journalBytes > 0 ? (journalSince ?? Date.now()) : undefined;
+      return journalSince !== undefined && Date.now() - journalSince >= RESTORE_JOURNAL_MS;
+    });
     running.child.kill('SIGKILL');
     const result = await running.result;
 
@@ -143,6 +151,9 @@ describe('process killed on sqlite', () => {
     expect(await tableRows(database)).toHaveLength(303);
   });
 });
+
+/** How long a journal must stay to be the restore's own rather than that of its write check. */
+const RESTORE_JOURNAL_MS = 100;
 
 async function waitUntil(condition: () => boolean, timeoutMs = 60_000): Promise<void> {
   const deadline = Date.now() + timeoutMs;
