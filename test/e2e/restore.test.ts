@@ -5,6 +5,7 @@ import path from 'node:path';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 
 import { createTestDatabase, DIALECTS, insertRow, requireRealPostgres, type TestDatabase } from '../support/db.js';
+import { waitForRestoreJournal } from '../support/restore-journal.js';
 import { insertLargeRows, runInTerminal, tableExists, tableRows, terminalAvailable } from './export-support.js';
 import { runVarsctl, startVarsctl, type RunResult } from './run.js';
 import { botTimestamp, botUpdate, seedBotTable } from './seed.js';
@@ -587,7 +588,11 @@ describe.each(DIALECTS)('restore on %s', (dialect) => {
     const before = await tableRows(db);
 
     const running = startVarsctl(['--db', db.url, 'restore', backup, '--yes'], { timeoutMs: 60_000 });
-    await waitFor(async () => running.child.exitCode !== null || (await writing(db)));
+    if (dialect === 'sqlite') {
+      await waitForRestoreJournal(db.file, { stopWhen: () => running.child.exitCode !== null });
+    } else {
+      await waitFor(async () => running.child.exitCode !== null || (await writing(db)));
+    }
     running.child.kill('SIGINT');
     const result = await running.result;
 
@@ -649,11 +654,8 @@ async function indexNames(db: TestDatabase): Promise<string[]> {
   return rows.map((row) => String(row['name']));
 }
 
-/** True while a restore has an open write transaction on `db`. */
+/** True while a restore has an open write transaction on the PostgreSQL database `db`. */
 async function writing(db: TestDatabase): Promise<boolean> {
-  if (db.dialect === 'sqlite') {
-    return existsSync(`${db.file}-journal`) || existsSync(`${db.file}-wal`);
-  }
   // A transaction gets a transaction id once it writes its first row.
   const rows = await db.query(
     `SELECT 1 FROM pg_stat_activity WHERE datname = current_database() AND pid <> pg_backend_pid() AND backend_xid IS NOT NULL`,

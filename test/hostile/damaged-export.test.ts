@@ -5,7 +5,7 @@
  * from a newer varsctl, an export of another table, and a file changed
  * while the restore is already writing (which must roll back).
  */
-import { existsSync, mkdtempSync, readFileSync, rmSync, statSync, truncateSync, writeFileSync } from 'node:fs';
+import { mkdtempSync, readFileSync, rmSync, statSync, truncateSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 
@@ -16,7 +16,7 @@ import { insertLargeRows, tableRows, type RawTableRow } from '../e2e/export-supp
 import { runVarsctl, startVarsctl, type RunResult } from '../e2e/run.js';
 import { botUpdate, DAY_SECONDS, seedBotTable } from '../e2e/seed.js';
 import { createBotTable, createTestDatabase, DIALECTS, requireRealPostgres, type TestDatabase } from '../support/db.js';
-import { sleep } from './support/live-bot.js';
+import { waitForRestoreJournal } from '../support/restore-journal.js';
 import { installSlowRows, waitForRows } from './support/slow-rows.js';
 
 type Damage = (file: string) => void;
@@ -149,7 +149,7 @@ describe.each(DIALECTS)('damaged export on %s', (dialect) => {
     if (dialect === 'postgresql') {
       await waitForRows(db, 100);
     } else {
-      await waitUntil(() => existsSync(`${db.file}-journal`));
+      await waitForRestoreJournal(db.file);
     }
     // Cut off the trailer: the restore verified the file before writing,
     // and must notice the change when it reads the end again.
@@ -161,13 +161,3 @@ describe.each(DIALECTS)('damaged export on %s', (dialect) => {
     expect(await tableRows(db)).toEqual(before);
   });
 });
-
-async function waitUntil(condition: () => boolean, timeoutMs = 60_000): Promise<void> {
-  const deadline = Date.now() + timeoutMs;
-  while (!condition()) {
-    if (Date.now() > deadline) {
-      throw new Error(`condition not met within ${timeoutMs} ms`);
-    }
-    await sleep(1);
-  }
-}

@@ -25,6 +25,7 @@ import { insertLargeRows, tableRows, temporaryFiles } from '../e2e/export-suppor
 import { runVarsctl, startVarsctl, type RunResult } from '../e2e/run.js';
 import { botUpdate, DAY_SECONDS, seedBotTable } from '../e2e/seed.js';
 import { createTestDatabase, DIALECTS, requireRealPostgres, type TestDatabase } from '../support/db.js';
+import { waitForRestoreJournal } from '../support/restore-journal.js';
 import { sleep } from './support/live-bot.js';
 import { installSlowRows, waitForRows } from './support/slow-rows.js';
 
@@ -82,8 +83,7 @@ describe.each(DIALECTS)('interrupted on %s', (dialect) => {
     if (dialect === 'postgresql') {
       await waitForRows(database, 50);
     } else {
-      const journal = `${database.file}-journal`;
-      await waitUntil(() => existsSync(journal) && statSync(journal).size > 0);
+      await waitForRestoreJournal(database.file);
     }
     running.child.kill(signal);
     const result = await running.result;

@@ -6,7 +6,7 @@
  * cases the table must be exactly as before, and the command must work
  * when run again.
  */
-import { existsSync, mkdtempSync, readFileSync, readdirSync, rmSync, statSync } from 'node:fs';
+import { existsSync, mkdtempSync, readFileSync, readdirSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 
@@ -16,7 +16,7 @@ import { exportedRows, insertLargeRows, readExport, tableRows } from '../e2e/exp
 import { runVarsctl, startVarsctl } from '../e2e/run.js';
 import { botUpdate, DAY_SECONDS, seedBotTable } from '../e2e/seed.js';
 import { createTestDatabase, requireRealPostgres, type TestDatabase } from '../support/db.js';
-import { sleep } from './support/live-bot.js';
+import { waitForRestoreJournal } from '../support/restore-journal.js';
 import { installSlowRows, removeSlowRows, rowsWritten, terminateWriter, waitForRows } from './support/slow-rows.js';
 
 const LARGE_STRATEGIES = 300;
@@ -128,15 +128,7 @@ describe('process killed on sqlite', () => {
     const journal = `${database.file}-journal`;
 
     const running = startVarsctl(['--db', database.url, 'restore', file, '--yes'], { timeoutMs: 120_000 });
-    // restore first checks that it can write, in a transaction that it
-    // rolls back within milliseconds. Its own transaction writes 30 MB of
-    // rows, so a journal that stays for 100 ms is the restore's.
-    let journalSince: number | undefined;
-    await waitUntil(() => {
-      const journalBytes = statSync(journal, { throwIfNoEntry: false })?.size ?? 0;
-      journalSince = journalBytes > 0 ? (journalSince ?? Date.now()) : undefined;
-      return journalSince !== undefined && Date.now() - journalSince >= RESTORE_JOURNAL_MS;
-    });
+    await waitForRestoreJournal(database.file);
     running.child.kill('SIGKILL');
     const result = await running.result;
 
@@ -151,16 +143,3 @@ describe('process killed on sqlite', () => {
     expect(await tableRows(database)).toHaveLength(303);
   });
 });
-
-/** How long a journal must stay to be the restore's own rather than that of its write check. */
-const RESTORE_JOURNAL_MS = 100;
-
-async function waitUntil(condition: () => boolean, timeoutMs = 60_000): Promise<void> {
-  const deadline = Date.now() + timeoutMs;
-  while (!condition()) {
-    if (Date.now() > deadline) {
-      throw new Error(`condition not met within ${timeoutMs} ms`);
-    }
-    await sleep(1);
-  }
-}
