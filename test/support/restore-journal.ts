@@ -1,11 +1,9 @@
 import { statSync } from 'node:fs';
 
 /**
- * How long a rollback journal must stay to be a restore's write transaction.
- * restore first checks that it can write, in a transaction it opens and rolls
- * back within one synchronous step, so that check's journal lives for about a
- * millisecond. The tests' restores write tens of megabytes, which keeps
- * their journal for hundreds of milliseconds.
+ * Time a rollback journal must stay to belong to the restore's own transaction.
+ * The write check before it opens and rolls back a transaction in one
+ * synchronous step, while the tests' restores write tens of megabytes.
  */
 const LASTING_MS = 50;
 
@@ -16,9 +14,8 @@ export interface JournalWait {
 }
 
 /**
- * Resolves once the rollback journal of the SQLite file `databaseFile` has
- * held bytes for LASTING_MS without a break: a signal sent then reaches the
- * restore inside its own transaction, not inside its write check.
+ * Waits until the rollback journal of the SQLite file `databaseFile` holds
+ * bytes for LASTING_MS, so a signal sent next reaches the restore's own transaction.
  */
 export async function waitForRestoreJournal(databaseFile: string, wait: JournalWait = {}): Promise<void> {
   const journal = `${databaseFile}-journal`;
@@ -34,7 +31,7 @@ export async function waitForRestoreJournal(databaseFile: string, wait: JournalW
       return;
     }
     if (now > deadline) {
-      throw new Error(`no restore journal beside ${databaseFile} stayed ${LASTING_MS} ms`);
+      throw new Error(`timed out: no journal beside ${databaseFile} stayed ${LASTING_MS} ms, so the restore never started writing`);
     }
     await new Promise((resolve) => setTimeout(resolve, 1));
   }
