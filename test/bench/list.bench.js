@@ -11,8 +11,11 @@ import { compare, runCommand } from './lib/measure.js';
 import { copyCsvIn, createBotTable, createDatabase, databaseUrl, psqlArgs } from './lib/postgres.js';
 import {
   CLI,
+  FLOOR_HEADER,
   GROWTH_HEADER,
   RATIO_HEADER,
+  floorCase,
+  floorRow,
   formatCount,
   growthRow,
   provenance,
@@ -37,6 +40,9 @@ const SUMMARY_QUERY = (byteLength) => `
                row_number() OVER (PARTITION BY strategy_id ORDER BY last_updated DESC) AS position
         FROM vars_backup WHERE strategy_id IS NOT NULL) AS ranked
   WHERE position = 1 ORDER BY strategy_id`;
+
+/** Columns of SUMMARY_QUERY before the text. */
+const SUMMARY_COLUMNS = 4;
 
 const folder = mkdtempSync(path.join(os.tmpdir(), 'varsctl-bench-list-'));
 onCleanup(() => rmSync(folder, { recursive: true, force: true }));
@@ -83,6 +89,13 @@ function measure(data) {
       args: [...psqlArgs(data.database), '-Atc', SUMMARY_QUERY('octet_length(variables)')],
     },
     {
+      key: 'floorPostgres',
+      label: 'Node.js floor, PostgreSQL',
+      // list reads every text to check it and prints a summary line, so the
+      // floor reads the texts too but prints only the other columns.
+      ...floorCase('postgresql', data.postgresUrl, SUMMARY_QUERY('octet_length(variables)'), SUMMARY_COLUMNS),
+    },
+    {
       key: 'sqlite',
       label: 'varsctl list, SQLite',
       command: process.execPath,
@@ -93,6 +106,11 @@ function measure(data) {
       label: '`sqlite3`',
       command: 'sqlite3',
       args: [data.sqliteFile, SUMMARY_QUERY('length(CAST(variables AS BLOB))')],
+    },
+    {
+      key: 'floorSqlite',
+      label: 'Node.js floor, SQLite',
+      ...floorCase('sqlite', data.sqliteFile, SUMMARY_QUERY('length(CAST(variables AS BLOB))'), SUMMARY_COLUMNS),
     },
   ];
   for (const entry of cases) {
@@ -116,6 +134,10 @@ function main() {
     ratioRow(`list, PostgreSQL, ${formatCount(strategies)} strategies`, timings.postgres, timings.psql, TARGET),
     ratioRow(`list, SQLite, ${formatCount(strategies)} strategies`, timings.sqlite, timings.sqlite3, TARGET),
   ]);
+  const floors = results.flatMap(({ strategies, timings }) => [
+    floorRow(`list, PostgreSQL, ${formatCount(strategies)} strategies`, timings.floorPostgres, timings.psql, TARGET),
+    floorRow(`list, SQLite, ${formatCount(strategies)} strategies`, timings.floorSqlite, timings.sqlite3, TARGET),
+  ]);
   const growth = [
     growthRow('list, PostgreSQL', small.timings.postgres, large.timings.postgres, 10),
     growthRow('list, SQLite', small.timings.sqlite, large.timings.sqlite, 10),
@@ -134,6 +156,10 @@ function main() {
       `The anchor runs one query that returns what list shows: per strategy its row count, and the time, size and text of the row the bot loads. ${RUNS} runs each.`,
       '',
       table(RATIO_HEADER, rows),
+      '',
+      'The floor reads the same rows with the same driver and prints each summary line without the text:',
+      '',
+      table(FLOOR_HEADER, floors),
       '',
       'Growth with the table:',
       '',

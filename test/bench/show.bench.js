@@ -9,7 +9,19 @@ import { LARGE_STRATEGY, prepareLargeState } from './lib/large-state.js';
 import { writeMachineSection } from './lib/machine.js';
 import { compare } from './lib/measure.js';
 import { psqlArgs } from './lib/postgres.js';
-import { CLI, GROWTH_HEADER, RATIO_HEADER, growthRow, provenance, ratioRow, table, writeSection } from './lib/report.js';
+import {
+  CLI,
+  FLOOR_HEADER,
+  GROWTH_HEADER,
+  RATIO_HEADER,
+  floorCase,
+  floorRow,
+  growthRow,
+  provenance,
+  ratioRow,
+  table,
+  writeSection,
+} from './lib/report.js';
 import { rounds, scaled } from './lib/scale.js';
 
 const TARGET = 2;
@@ -32,6 +44,8 @@ function measure(data) {
     { key: 'sqlite', label: 'varsctl show, SQLite', ...varsctl(data.sqliteUrl) },
     { key: 'sqliteRaw', label: 'varsctl show --raw, SQLite', ...varsctl(data.sqliteUrl, '--raw') },
     { key: 'sqlite3', label: '`sqlite3`', command: 'sqlite3', args: [data.sqliteFile, LOADED_VARIABLES] },
+    { key: 'floorPostgres', label: 'Node.js floor, PostgreSQL', ...floorCase('postgresql', data.postgresUrl, LOADED_VARIABLES) },
+    { key: 'floorSqlite', label: 'Node.js floor, SQLite', ...floorCase('sqlite', data.sqliteFile, LOADED_VARIABLES) },
   ];
   for (const entry of cases) {
     entry.cwd = folder;
@@ -53,6 +67,10 @@ function main() {
     ratioRow(`show, SQLite, ${size(bytes)} state`, timings.sqlite, timings.sqlite3, TARGET),
     ratioRow(`show --raw, SQLite, ${size(bytes)} state`, timings.sqliteRaw, timings.sqlite3, TARGET),
   ]);
+  const floors = results.flatMap(({ bytes, timings }) => [
+    floorRow(`show, PostgreSQL, ${size(bytes)} state`, timings.floorPostgres, timings.psql, TARGET),
+    floorRow(`show, SQLite, ${size(bytes)} state`, timings.floorSqlite, timings.sqlite3, TARGET),
+  ]);
   const [small, large] = results;
   const growth = ['postgres', 'postgresRaw', 'psql', 'sqlite', 'sqliteRaw', 'sqlite3'].map((key) =>
     growthRow(small.timings[key].label, small.timings[key], large.timings[key], 10),
@@ -69,6 +87,10 @@ function main() {
       `The anchor selects the loaded row's variables with the bot's loader query. stdout goes to /dev/null; ${RUNS} runs each.`,
       '',
       table(RATIO_HEADER, rows),
+      '',
+      'The floor selects and prints the same text with the same driver, as `show --raw` does without its checks:',
+      '',
+      table(FLOOR_HEADER, floors),
       '',
       'Growth with the state:',
       '',

@@ -13,6 +13,7 @@ export const REPORT_FILE = path.join(REPOSITORY, 'docs/benchmarks.md');
 // VARSCTL_BENCH_CLI measures another build, such as a copy of the tree built
 // elsewhere while this one is being edited.
 export const CLI = process.env.VARSCTL_BENCH_CLI ?? path.join(REPOSITORY, 'bin/varsctl.js');
+const FLOOR = path.join(REPOSITORY, 'test/bench/lib/floor.js');
 
 const INTRO = `# Benchmarks
 
@@ -30,6 +31,12 @@ in a rotating order after one untimed warm-up round, and each figure is the
 median wall time of the runs, spawn to exit, of a cold process. A ratio is
 varsctl's median divided by the anchor's. Peak memory is the maximum
 resident set size of the process, from GNU time's \`%M\`.
+
+Where a section has a floor table, the floor is \`test/bench/lib/floor.js\`:
+a Node.js program that loads the driver varsctl uses, runs the anchor's
+query and prints the rows, with no checks and no layout. A target below
+the floor's own ratio is therefore out of reach for varsctl as well, unless
+it used other drivers.
 
 `;
 
@@ -147,6 +154,27 @@ export function ratioRow(measure, ours, anchor, maximum) {
     verdict(ratio, maximum),
     `${formatMb(ours.peakKb)} / ${formatMb(anchor.peakKb)}`,
   ];
+}
+
+export const FLOOR_HEADER = ['measure', 'Node.js floor', 'anchor', 'floor ratio', 'target', 'reach'];
+
+/**
+ * Makes a row comparing the floor program (lib/floor.js) with the anchor.
+ * A floor slower than the target allows puts the target out of reach.
+ */
+export function floorRow(measure, floor, anchor, maximum) {
+  const ratio = floor.medianMs / anchor.medianMs;
+  const reach = ratio <= maximum ? 'within reach' : `**out of reach** (the floor alone is ${formatRatio(ratio / maximum)} the target)`;
+  return [measure, formatTiming(floor), `${formatTiming(anchor)} (${anchor.label})`, formatRatio(ratio), `at most ${maximum}x`, reach];
+}
+
+/** Returns the command that runs lib/floor.js for one query, printing its first `columns` columns when given. */
+export function floorCase(dialect, target, query, columns) {
+  const args = [FLOOR, dialect, target, query];
+  if (columns !== undefined) {
+    args.push(String(columns));
+  }
+  return { command: process.execPath, args };
 }
 
 export function table(header, rows) {
