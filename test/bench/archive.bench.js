@@ -5,6 +5,7 @@
 import { copyFileSync, mkdtempSync, rmSync, statSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
+import { fileURLToPath } from 'node:url';
 
 import Database from 'better-sqlite3';
 
@@ -15,9 +16,11 @@ import { compare } from './lib/measure.js';
 import { copyCsvIn, createBotTable, createDatabase, databaseUrl, psql, psqlArgs } from './lib/postgres.js';
 import {
   CLI,
+  FLOOR_HEADER,
   GROWTH_HEADER,
   RATIO_HEADER,
   formatCount,
+  floorRow,
   formatMb,
   growthRow,
   provenance,
@@ -35,6 +38,7 @@ const SIZES = [scaled(2_000), scaled(20_000)];
 const RUNS = rounds(5);
 const TIMEOUT_MS = 900_000;
 const COLUMNS = 'id, last_updated, variables, strategy_id';
+const EXPORT_FLOOR = fileURLToPath(new URL('./lib/export-floor.js', import.meta.url));
 
 const folder = mkdtempSync(path.join(os.tmpdir(), 'varsctl-bench-archive-'));
 onCleanup(() => rmSync(folder, { recursive: true, force: true }));
@@ -93,6 +97,8 @@ function measureExport(data) {
     psql: path.join(folder, `${data.name}.copy`),
     sqlite: path.join(folder, `${data.name}.sqlite.jsonl`),
     sqlite3: path.join(folder, `${data.name}.sqlite.csv`),
+    floorPostgres: path.join(folder, `${data.name}.floor.copy`),
+    floorSqlite: path.join(folder, `${data.name}.floor.csv`),
   };
   const cases = [
     {
@@ -120,6 +126,20 @@ function measureExport(data) {
       command: 'sqlite3',
       args: ['-csv', data.sqliteSource, `SELECT ${COLUMNS} FROM vars_backup`],
       stdout: files.sqlite3,
+    },
+    {
+      key: 'floorPostgres',
+      label: 'Node.js floor, PostgreSQL',
+      command: process.execPath,
+      args: [EXPORT_FLOOR, 'postgresql', databaseUrl(data.source), files.floorPostgres],
+      before: removing(files.floorPostgres),
+    },
+    {
+      key: 'floorSqlite',
+      label: 'Node.js floor, SQLite',
+      command: process.execPath,
+      args: [EXPORT_FLOOR, 'sqlite', data.sqliteSource, files.floorSqlite],
+      before: removing(files.floorSqlite),
     },
   ];
   return { files, timings: compare(withDefaults(cases), { runs: RUNS }) };
@@ -201,6 +221,11 @@ function main() {
     ratioRow(`restore, SQLite, ${label(result)}`, result.restored.sqlite, result.restored.sqlite3, RESTORE_TARGET),
   ]);
 
+  const floorRows = results.flatMap((result) => [
+    floorRow(`export, PostgreSQL, ${label(result)}`, result.exported.floorPostgres, result.exported.psql, EXPORT_TARGET),
+    floorRow(`export, SQLite, ${label(result)}`, result.exported.floorSqlite, result.exported.sqlite3, EXPORT_TARGET),
+  ]);
+
   const memoryRow = (measure, pick) => {
     const peaks = results.map((result) => pick(result).peakKb);
     const worst = Math.max(...peaks.map((peak) => peak ?? Infinity));
@@ -238,6 +263,10 @@ function main() {
       `\`sqlite3 -csv\` and \`sqlite3 .import --csv\`. Each restore is checked to leave every row in the table. ${RUNS} runs each.`,
       '',
       table(RATIO_HEADER, timeRows),
+      '',
+      'The export floor copies the same rows into a file with the same driver, as the anchors do: the server\'s COPY output streamed as it comes, or CSV lines written as `sqlite3 -csv` writes them:',
+      '',
+      table(FLOOR_HEADER, floorRows),
       '',
       'Peak memory of varsctl (maximum resident set size):',
       '',

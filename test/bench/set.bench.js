@@ -3,16 +3,29 @@
 import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
+import { fileURLToPath } from 'node:url';
 
 import { onCleanup } from './lib/cleanup.js';
 import { LARGE_STRATEGY, prepareLargeState } from './lib/large-state.js';
 import { writeMachineSection } from './lib/machine.js';
 import { compare, runCommand } from './lib/measure.js';
 import { psql } from './lib/postgres.js';
-import { CLI, GROWTH_HEADER, RATIO_HEADER, growthRow, provenance, ratioRow, table, writeSection } from './lib/report.js';
+import {
+  CLI,
+  FLOOR_HEADER,
+  GROWTH_HEADER,
+  RATIO_HEADER,
+  floorRow,
+  growthRow,
+  provenance,
+  ratioRow,
+  table,
+  writeSection,
+} from './lib/report.js';
 import { rounds, scaled } from './lib/scale.js';
 
 const TARGET = 1;
+const SET_FLOOR = fileURLToPath(new URL('./lib/set-floor.js', import.meta.url));
 const MEGABYTE = 1_000_000;
 const SIZES = [scaled(MEGABYTE), scaled(10 * MEGABYTE)];
 const RUNS = rounds(7);
@@ -43,11 +56,14 @@ function measure(data, name) {
   let value = 1_000_000;
   const next = () => String((value += 1));
   const varsctl = (url) => () => [CLI, '--db', url, 'set', LARGE_STRATEGY, KEY, next(), '--force'];
+  const floor = (dialect, target) => () => [SET_FLOOR, dialect, target, LARGE_STRATEGY, KEY, next()];
 
   const cases = [
     { key: 'postgres', label: 'varsctl set, PostgreSQL', command: process.execPath, args: varsctl(data.postgresUrl) },
     { key: 'sqlite', label: 'varsctl set, SQLite', command: process.execPath, args: varsctl(data.sqliteUrl) },
     { key: 'python', label: 'CPython `json`', command: PYTHON, args: () => [script, stateFile, next()] },
+    { key: 'floorPostgres', label: 'Node.js floor, PostgreSQL', command: process.execPath, args: floor('postgresql', data.postgresUrl) },
+    { key: 'floorSqlite', label: 'Node.js floor, SQLite', command: process.execPath, args: floor('sqlite', data.sqliteFile) },
   ];
   for (const entry of cases) {
     entry.cwd = folder;
@@ -83,6 +99,10 @@ function main() {
     ratioRow(`set, PostgreSQL, ${size(bytes)} state`, timings.postgres, timings.python, TARGET),
     ratioRow(`set, SQLite, ${size(bytes)} state`, timings.sqlite, timings.python, TARGET),
   ]);
+  const floors = results.flatMap(({ bytes, timings }) => [
+    floorRow(`set, PostgreSQL, ${size(bytes)} state`, timings.floorPostgres, timings.python, TARGET),
+    floorRow(`set, SQLite, ${size(bytes)} state`, timings.floorSqlite, timings.python, TARGET),
+  ]);
   const [small, large] = results;
   const growth = ['postgres', 'sqlite', 'python'].map((key) =>
     growthRow(small.timings[key].label, small.timings[key], large.timings[key], 10),
@@ -100,6 +120,10 @@ function main() {
       'After the runs the script checks that the text varsctl stored equals the text json.dumps writes for the same change.',
       '',
       table(RATIO_HEADER, rows),
+      '',
+      'The floor reads the same row with the same driver, replaces the int by a text search instead of parsing, and writes the row back in one transaction:',
+      '',
+      table(FLOOR_HEADER, floors),
       '',
       'Growth with the state:',
       '',
