@@ -170,14 +170,24 @@ function createSqliteDatabase(): TestDatabase {
   };
 }
 
-async function createServerDatabase(): Promise<TestDatabase> {
+/**
+ * Creates a database on the real server with the server encoding `encoding`,
+ * such as SQL_ASCII, which PGlite does not offer. Call requireRealPostgres first.
+ */
+export async function createEncodedDatabase(encoding: string): Promise<TestDatabase> {
+  return createServerDatabase(encoding);
+}
+
+async function createServerDatabase(encoding?: string): Promise<TestDatabase> {
   const serverUrl = new URL(process.env['TEST_DATABASE_URL'] ?? '');
   const name = `varsctl_${randomBytes(6).toString('hex')}`;
+  // Only template0 may be copied with another encoding, and a locale other than C fits only one encoding.
+  const options = encoding === undefined ? '' : ` ENCODING '${encoding}' TEMPLATE template0 LC_COLLATE 'C' LC_CTYPE 'C'`;
 
   const admin = new pg.Client({ connectionString: serverUrl.toString() });
   await admin.connect();
   try {
-    await admin.query(`CREATE DATABASE ${quoteIdentifier(name)}`);
+    await admin.query(`CREATE DATABASE ${quoteIdentifier(name)}${options}`);
   } finally {
     await admin.end();
   }

@@ -1,9 +1,12 @@
+import { decodeEscaped } from '../utf8.js';
+
 /**
  * A reader of PostgreSQL's binary COPY format, for `COPY (SELECT ...) TO
  * STDOUT (FORMAT binary)` whose every column is text: each tuple is a field
- * count and, per field, a byte length (-1 for NULL) and the bytes, already in
- * the client encoding (UTF-8). There is no escaping to undo, so a field is
- * decoded with one `toString`. The format is specified in the PostgreSQL
+ * count and, per field, a byte length (-1 for NULL) and the bytes, in the
+ * client encoding (UTF-8) or, for a SQL_ASCII database, as stored. There is
+ * no escaping to undo, so a field is decoded with one `toString` unless its
+ * bytes are not UTF-8. The format is specified in the PostgreSQL
  * documentation of COPY, section "Binary Format".
  */
 
@@ -37,7 +40,7 @@ export async function* binaryCopyTuples(chunks: AsyncIterable<Buffer>): AsyncGen
         fields.push(null);
       } else {
         await reader.require(length, 'a field');
-        fields.push(reader.utf8(length));
+        fields.push(reader.text(length));
       }
     }
     yield fields;
@@ -136,9 +139,18 @@ class ChunkReader {
     return value;
   }
 
-  utf8(length: number): string {
-    const value = this.buffer.toString('utf8', this.offset, this.offset + length);
-    this.offset += length;
+  /**
+   * Decodes a field. The bytes of a SQL_ASCII database's text, selected as
+   * bytea, need not be valid UTF-8, so a field that decodes with a
+   * replacement character is decoded again without loss (see utf8.ts).
+   */
+  text(length: number): string {
+    const end = this.offset + length;
+    let value = this.buffer.toString('utf8', this.offset, end);
+    if (value.includes('\ufffd')) {
+      value = decodeEscaped(this.buffer.subarray(this.offset, end));
+    }
+    this.offset = end;
     return value;
   }
 }

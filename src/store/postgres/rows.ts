@@ -1,12 +1,37 @@
 import { parseTimestampText } from '../timestamp.js';
 import type { BackupRow, TableInfo, Timestamp } from '../types.js';
+import { decodeEscaped } from '../utf8.js';
 
-/** A row as the adapter selects it: every column already text. */
+/**
+ * A column selected as text: a string, or its bytes when the database is
+ * SQL_ASCII (see textColumn).
+ */
+export type ColumnText = string | Buffer | null;
+
+/** A row as the adapter selects it: every column text or its bytes. */
 export interface PostgresRow {
-  readonly id: string | null;
-  readonly last_updated: string | null;
-  readonly variables: string | null;
-  readonly strategy_id: string | null;
+  readonly id: ColumnText;
+  readonly last_updated: ColumnText;
+  readonly variables: ColumnText;
+  readonly strategy_id: ColumnText;
+}
+
+/**
+ * Returns SQL that selects the text `expression` so that it reaches the client
+ * unchanged. A SQL_ASCII database stores any bytes unchecked, and sending a
+ * text that is not valid UTF-8 fails the whole query, so there the text is
+ * selected as its bytes and decoded by columnText.
+ */
+export function textColumn(expression: string, asBytes: boolean): string {
+  return asBytes ? `convert_to(${expression}, 'SQL_ASCII')` : expression;
+}
+
+/**
+ * Decodes a column selected by textColumn. Bytes that are not valid UTF-8
+ * become lone surrogates (see utf8.ts), as the SQLite store reads them.
+ */
+export function columnText(value: ColumnText): string | null {
+  return Buffer.isBuffer(value) ? decodeEscaped(value) : value;
 }
 
 /**
@@ -30,22 +55,22 @@ export function lastUpdatedText(info: TableInfo, column = 'last_updated'): strin
   return `${column}::text`;
 }
 
-/** Builds the select list for whole rows, each column as text. */
-export function rowColumns(info: TableInfo): string {
+/** Builds the select list for whole rows, each column as text, or as its bytes with `asBytes` (see textColumn). */
+export function rowColumns(info: TableInfo, asBytes: boolean): string {
   return [
-    'id::text AS id',
-    `${lastUpdatedText(info)} AS last_updated`,
-    'variables::text AS variables',
-    'strategy_id::text AS strategy_id',
+    `${textColumn('id::text', asBytes)} AS id`,
+    `${textColumn(lastUpdatedText(info), asBytes)} AS last_updated`,
+    `${textColumn('variables::text', asBytes)} AS variables`,
+    `${textColumn('strategy_id::text', asBytes)} AS strategy_id`,
   ].join(', ');
 }
 
 export function toBackupRow(row: PostgresRow): BackupRow {
   return {
-    id: row.id,
-    lastUpdated: toTimestamp(row.last_updated),
-    variables: row.variables,
-    strategyId: row.strategy_id ?? '',
+    id: columnText(row.id),
+    lastUpdated: toTimestamp(columnText(row.last_updated)),
+    variables: columnText(row.variables),
+    strategyId: columnText(row.strategy_id) ?? '',
   };
 }
 

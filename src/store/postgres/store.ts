@@ -23,11 +23,12 @@ import type {
   TableInfo,
 } from '../types.js';
 import { secretsOf, type PostgresTarget } from '../url.js';
+import { encodeEscaped } from '../utf8.js';
 import { connect } from './connect.js';
 import { binaryCopyTuples } from './copy-binary.js';
 import { copyTextChunks } from './copy-text.js';
 import { postgresError } from './errors.js';
-import { lastUpdatedText, rowColumns, toBackupRow, toTimestamp, type PostgresRow } from './rows.js';
+import { columnText, lastUpdatedText, rowColumns, textColumn, toBackupRow, toTimestamp, type ColumnText, type PostgresRow } from './rows.js';
 
 // A tuple's place (its table or partition, that table's file and its slot
 // there) and the transaction that wrote it. A slot contains one tuple at a time
@@ -42,7 +43,7 @@ const TUPLE_VERSION = `tableoid::text || '/' || pg_relation_filenode(tableoid)::
   || '/' || (SELECT attnum FROM pg_attribute WHERE attrelid = tableoid AND attname = 'variables')::text`;
 
 interface CurrentLoadedRow {
-  readonly last_updated: string | null;
+  readonly last_updated: ColumnText;
   readonly tuple_version: string;
   /** Null when the tuple version is the one the expected row was read from. */
   readonly variables_sha256: string | null;
@@ -80,6 +81,8 @@ export class PostgresStore implements Store {
   private readonly lockTimeoutMs: number;
   private client: pg.Client | undefined;
   private tableInfo: TableInfo | undefined;
+  /** True in a SQL_ASCII database, whose texts are selected as bytes (see textColumn). */
+  private textAsBytes = false;
   /** The loaded row of the last readStrategy, with the tuple version it was read from. */
   private lastRead: LastRead | undefined;
 
@@ -122,8 +125,10 @@ export class PostgresStore implements Store {
       // 2-core machine.
       // NOTE: among rows with equal last_updated the sort picks any one, as
       // the bot's loader does.
-      const sql = `SELECT ranked.strategy_id, ranked.row_count, ${lastUpdatedText(info, 'backup.last_updated')} AS last_updated,
-                octet_length(backup.variables::text) AS variables_bytes, backup.variables::text AS variables
+      const asBytes = this.textAsBytes;
+      const sql = `SELECT ${textColumn('ranked.strategy_id', asBytes)} AS strategy_id, ranked.row_count,
+                ${textColumn(lastUpdatedText(info, 'backup.last_updated'), asBytes)} AS last_updated,
+                octet_length(backup.variables::text) AS variables_bytes, ${textColumn('backup.variables::text', asBytes)} AS variables
          FROM (
            SELECT tableoid AS row_table, ctid AS row_ctid, strategy_id::text AS strategy_id,
                   count(*) OVER (PARTITION BY strategy_id) AS row_count,
@@ -138,11 +143,11 @@ export class PostgresStore implements Store {
       const summaries: (T | StrategySummary)[] = [];
       await eachRow<PostgresRow & { row_count: string; variables_bytes: number | null }>(client, sql, (row) => {
         const summary = {
-          strategyId: row.strategy_id ?? '',
+          strategyId: columnText(row.strategy_id) ?? '',
           rowCount: Number(row.row_count),
-          lastUpdated: toTimestamp(row.last_updated),
+          lastUpdated: toTimestamp(columnText(row.last_updated)),
           variablesBytes: row.variables_bytes === null ? null : Number(row.variables_bytes),
-          variables: row.variables,
+          variables: columnText(row.variables),
         };
         summaries.push(summarize === undefined ? summary : summarize(summary));
       });
@@ -153,10 +158,12 @@ export class PostgresStore implements Store {
   async listStrategyIds(): Promise<string[]> {
     return this.run('list strategy names', async (client) => {
       await this.requireTable(client);
-      const result = await client.query<{ strategy_id: string }>(
-        `SELECT DISTINCT strategy_id::text AS strategy_id FROM ${this.quotedTable} WHERE strategy_id IS NOT NULL ORDER BY strategy_id`,
+      const result = await client.query<{ strategy_id: string | Buffer }>(
+        `SELECT ${textColumn('name', this.textAsBytes)} AS strategy_id
+         FROM (SELECT DISTINCT strategy_id::text AS name FROM ${this.quotedTable} WHERE strategy_id IS NOT NULL) AS names
+         ORDER BY name`,
       );
-      return result.rows.map((row) => row.strategy_id);
+      return result.rows.map((row) => columnText(row.strategy_id) ?? '');
     });
   }
 
@@ -168,7 +175,7 @@ export class PostgresStore implements Store {
       // resolves them. A row is named by tableoid and ctid, because every
       // partition of a partitioned table numbers its own ctids.
       const result = await client.query<PostgresRow & { loaded: boolean; tuple_version: string }>(
-        `SELECT ${rowColumns(info)}, ${TUPLE_VERSION} AS tuple_version,
+        `SELECT ${rowColumns(info, this.textAsBytes)}, ${TUPLE_VERSION} AS tuple_version,
                 (tableoid, ctid) = (SELECT tableoid, ctid FROM ${this.quotedTable} WHERE strategy_id = $1
                                     ORDER BY last_updated DESC LIMIT 1) AS loaded
          FROM ${this.quotedTable}
@@ -204,10 +211,12 @@ export class PostgresStore implements Store {
       // cross the connection once more.
       await client.query(`SELECT 1 FROM ${this.quotedTable} WHERE strategy_id = $1 FOR UPDATE`, [strategyId]);
       const readVersion = versionOfRead(this.lastRead, strategyId, expected) ?? null;
+      // A SQL_ASCII database's bytes are digested as stored, because converting them to UTF-8 fails when they are not valid UTF-8.
+      const storedBytes = `convert_to(variables::text, '${this.textAsBytes ? 'SQL_ASCII' : 'UTF8'}')`;
       const current = await client.query<CurrentLoadedRow>(
-        `SELECT ${lastUpdatedText(info)} AS last_updated, ${TUPLE_VERSION} AS tuple_version,
+        `SELECT ${textColumn(lastUpdatedText(info), this.textAsBytes)} AS last_updated, ${TUPLE_VERSION} AS tuple_version,
                 CASE WHEN ${TUPLE_VERSION} = $2 THEN NULL
-                     ELSE encode(sha256(convert_to(variables::text, 'UTF8')), 'hex') END AS variables_sha256
+                     ELSE encode(sha256(${storedBytes}), 'hex') END AS variables_sha256
          FROM ${this.quotedTable} WHERE strategy_id = $1 ORDER BY last_updated DESC LIMIT 1`,
         [strategyId, readVersion],
       );
@@ -235,7 +244,7 @@ export class PostgresStore implements Store {
 
       const result = await client.query<PostgresRow>(
         `INSERT INTO ${this.quotedTable} (id, last_updated, variables, strategy_id) VALUES ($1, $2, $3, $4)
-         RETURNING ${rowColumns(info)}`,
+         RETURNING ${rowColumns(info, this.textAsBytes)}`,
         [randomUUID(), nowText(info), variables, strategyId],
       );
       return toBackupRow(result.rows[0] as PostgresRow);
@@ -276,7 +285,7 @@ export class PostgresStore implements Store {
    */
   private async *copyRows(client: pg.Client, info: TableInfo): AsyncGenerator<BackupRow> {
     // NOTE: rows whose strategy_id is NULL are left out; the bot never loads them.
-    const select = `SELECT ${rowColumns(info)} FROM ${this.quotedTable} WHERE strategy_id IS NOT NULL`;
+    const select = `SELECT ${rowColumns(info, this.textAsBytes)} FROM ${this.quotedTable} WHERE strategy_id IS NOT NULL`;
     // The COPY and cursor packages load only here, because list, show and set
     // never stream rows. `default` is the CommonJS exports object, also in the bundle.
     const { default: copyStreams } = await import('pg-copy-streams');
@@ -305,7 +314,7 @@ export class PostgresStore implements Store {
   private async *cursorRows(client: pg.Client, info: TableInfo, strategyIds: readonly string[]): AsyncGenerator<BackupRow> {
     const { default: Cursor } = await import('pg-cursor');
     const cursor = client.query(
-      new Cursor<PostgresRow>(`SELECT ${rowColumns(info)} FROM ${this.quotedTable} WHERE strategy_id = ANY($1::text[])`, [
+      new Cursor<PostgresRow>(`SELECT ${rowColumns(info, this.textAsBytes)} FROM ${this.quotedTable} WHERE strategy_id = ANY($1::text[])`, [
         [...strategyIds],
       ]),
     );
@@ -392,7 +401,7 @@ export class PostgresStore implements Store {
   /** Reads the whole row that the bot's loader picks. */
   private async loadedRow(client: pg.Client, info: TableInfo, strategyId: string): Promise<BackupRow | null> {
     const result = await client.query<PostgresRow>(
-      `SELECT ${rowColumns(info)} FROM ${this.quotedTable} WHERE strategy_id = $1 ORDER BY last_updated DESC LIMIT 1`,
+      `SELECT ${rowColumns(info, this.textAsBytes)} FROM ${this.quotedTable} WHERE strategy_id = $1 ORDER BY last_updated DESC LIMIT 1`,
       [strategyId],
     );
     return result.rows[0] === undefined ? null : toBackupRow(result.rows[0]);
@@ -421,8 +430,9 @@ export class PostgresStore implements Store {
       oid: string | null;
       has_primary_key: boolean;
       columns: { name: string; type: string }[] | null;
+      server_encoding: string;
     }>(
-      `SELECT target.oid::text AS oid,
+      `SELECT target.oid::text AS oid, current_setting('server_encoding') AS server_encoding,
               EXISTS (SELECT 1 FROM pg_index WHERE indrelid = target.oid AND indisprimary) AS has_primary_key,
               (SELECT json_agg(json_build_object('name', attname, 'type', format_type(atttypid, atttypmod)) ORDER BY attnum)
                FROM pg_attribute
@@ -432,6 +442,7 @@ export class PostgresStore implements Store {
     );
 
     const found = result.rows[0];
+    this.textAsBytes = found?.server_encoding === 'SQL_ASCII';
     if (found === undefined || found.oid === null) {
       return null;
     }
@@ -600,14 +611,15 @@ function nowText(info: TableInfo): string {
  * the tuple the expected row was read from.
  */
 function matchesExpected(current: CurrentLoadedRow, expected: ExpectedRow, readVersion: string | null): boolean {
-  if (current.last_updated !== (expected.lastUpdated?.text ?? null)) {
+  if (columnText(current.last_updated) !== (expected.lastUpdated?.text ?? null)) {
     return false;
   }
   if (readVersion !== null && current.tuple_version === readVersion) {
     return true;
   }
 
-  const expectedDigest = expected.variables === null ? null : createHash('sha256').update(expected.variables, 'utf8').digest('hex');
+  // encodeEscaped gives back the stored bytes of a text read from a SQL_ASCII database (see textColumn).
+  const expectedDigest = expected.variables === null ? null : createHash('sha256').update(encodeEscaped(expected.variables)).digest('hex');
   return current.variables_sha256 === expectedDigest;
 }
 
