@@ -99,6 +99,56 @@ function invalidTableName(input: string, reason: string): UsageError {
   });
 }
 
+/** Maximum length of a name that PostgreSQL keeps, in bytes: NAMEDATALEN - 1 in a default build. */
+const POSTGRES_NAME_BYTES = 63;
+
+/** A table name as PostgreSQL resolves it, with a warning when that differs from the name given. */
+export interface ResolvedTableName {
+  readonly table: TableName;
+  readonly warning: string | undefined;
+}
+
+/**
+ * Cuts each part of a PostgreSQL table name to the 63 bytes that the server
+ * keeps. The server cuts a longer name with only a notice, so the bot, whose
+ * SQLAlchemy sends the name as given, reaches the table of the shorter name.
+ * varsctl uses that name too and warns, so its messages name the table it reads.
+ */
+export function resolvePostgresName(table: TableName): ResolvedTableName {
+  const schema = table.schema === undefined ? undefined : storedPrefix(table.schema);
+  const name = storedPrefix(table.name);
+  if (schema === table.schema && name === table.name) {
+    return { table, warning: undefined };
+  }
+
+  const displayName = [schema, name].filter((part) => part !== undefined).map(displayPart).join('.');
+  return {
+    table: { schema, name, displayName },
+    warning: `PostgreSQL keeps only the first ${POSTGRES_NAME_BYTES} bytes of a name, so --table ${table.displayName} is the table ${displayName}`,
+  };
+}
+
+/** Returns the whole characters of `part` that fit in POSTGRES_NAME_BYTES, as PostgreSQL cuts a name. */
+function storedPrefix(part: string): string {
+  if (Buffer.byteLength(part, 'utf8') <= POSTGRES_NAME_BYTES) {
+    return part;
+  }
+
+  let stored = '';
+  for (const character of part) {
+    if (Buffer.byteLength(stored + character, 'utf8') > POSTGRES_NAME_BYTES) {
+      break;
+    }
+    stored += character;
+  }
+  return stored;
+}
+
+/** Spells a name part as --table accepts it: bare when it is a plain identifier, in double quotes otherwise. */
+function displayPart(part: string): string {
+  return /^[A-Za-z_][A-Za-z0-9_]*$/.test(part) ? part : quoteIdentifier(part);
+}
+
 /**
  * Rejects a table in a temporary schema for a restore: the database drops
  * such a table when varsctl closes its connection, so every restored row

@@ -1,5 +1,5 @@
 import { UsageError } from '../errors.js';
-import { parseTableName } from './identifiers.js';
+import { parseTableName, resolvePostgresName } from './identifiers.js';
 import { anchorClock } from './timestamp.js';
 import type { Store } from './types.js';
 import { parseDatabaseUrl } from './url.js';
@@ -65,6 +65,10 @@ export async function openStore(options: OpenStoreOptions): Promise<Store> {
       assumeEmpty: options.assumeEmptySqliteFile === true,
     });
   }
+  const resolved = resolvePostgresName(table);
+  if (resolved.warning !== undefined) {
+    options.onWarning?.(resolved.warning);
+  }
   const { PostgresStore } = await import('./postgres/store.js');
-  return PostgresStore.open({ target, table, lockTimeoutMs: options.lockTimeoutMs });
+  return PostgresStore.open({ target, table: resolved.table, lockTimeoutMs: options.lockTimeoutMs });
 }

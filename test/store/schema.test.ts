@@ -152,6 +152,56 @@ describe.each(DIALECTS)('table schema (%s)', (dialect) => {
   });
 });
 
+describe('PostgreSQL names past 63 bytes', () => {
+  let db: TestDatabase;
+
+  beforeEach(async () => {
+    db = await createTestDatabase('postgresql');
+  });
+
+  afterEach(async () => {
+    await db.close();
+  });
+
+  async function listedWith(table: string): Promise<{ strategies: string[]; warnings: string[] }> {
+    const warnings: string[] = [];
+    const store = await openStore({ url: db.url, table, lockTimeoutMs: 100, onWarning: (warning) => warnings.push(warning) });
+    try {
+      return { strategies: (await store.listSummaries()).map((summary) => summary.strategyId), warnings };
+    } finally {
+      await store.close();
+    }
+  }
+
+  it.each([
+    ['a table name', 't'.repeat(64), 't'.repeat(63), 't'.repeat(63)],
+    ['a schema name', `${'s'.repeat(70)}.vars_backup`, `${'s'.repeat(63)}.vars_backup`, `${'s'.repeat(63)}.vars_backup`],
+    // é is two bytes, so the stored name ends before the character that would cross the limit.
+    ['a name cut inside a character', `${'a'.repeat(62)}é`, 'a'.repeat(62), 'a'.repeat(62)],
+  ])('reads %s as PostgreSQL stores it', async (_case, table, shown, stored) => {
+    if (stored.includes('.')) {
+      await db.exec(`CREATE SCHEMA ${stored.split('.')[0]}`);
+    }
+    await createBotTable(db, stored);
+    await insertRow(db, { id: 'a', last_updated: '2025-01-02 09:30:00-05:00', variables: '{}', strategy_id: 'Bot' }, stored);
+
+    const listed = await listedWith(table);
+
+    expect(listed.strategies.sort()).toEqual(['Bot', 'INITIAL VALUE']);
+    expect(listed.warnings).toEqual([`PostgreSQL keeps only the first 63 bytes of a name, so --table ${table} is the table ${shown}`]);
+  });
+
+  it('reads a name of exactly 63 bytes without a warning', async () => {
+    const table = 'v'.repeat(63);
+    await createBotTable(db, table);
+
+    const listed = await listedWith(table);
+
+    expect(listed.strategies).toEqual(['INITIAL VALUE']);
+    expect(listed.warnings).toEqual([]);
+  });
+});
+
 describe('jsonb variables (postgresql)', () => {
   let db: TestDatabase;
 
