@@ -2,7 +2,7 @@ import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 
 import { NotFoundError, UsageError } from '../../src/errors.js';
 import { openStore, type Store } from '../../src/store/index.js';
-import { DIALECTS, createBotTable, createTestDatabase, insertRow, quoteTableName, type TestDatabase } from '../support/db.js';
+import { DIALECTS, createBotTable, createTestDatabase, insertRow, quoteTableName, requireRealPostgres, type TestDatabase } from '../support/db.js';
 
 const HOSTILE_NAMES = [
   'vars"; DROP TABLE vars_backup; --',
@@ -199,6 +199,50 @@ describe('PostgreSQL names past 63 bytes', () => {
 
     expect(listed.strategies).toEqual(['INITIAL VALUE']);
     expect(listed.warnings).toEqual([]);
+  });
+});
+
+describe('a PostgreSQL schema that does not exist', () => {
+  let db: TestDatabase;
+
+  beforeEach(async () => {
+    db = await createTestDatabase('postgresql');
+  });
+
+  afterEach(async () => {
+    await db.close();
+  });
+
+  // The URL's options set the session's search_path, as a role's setting would.
+  async function restoreCheckError(table: string, searchPath: string): Promise<unknown> {
+    const url = `${db.url}?options=${encodeURIComponent(`-c search_path=${searchPath}`)}`;
+    const store = await openStore({ url, table, lockTimeoutMs: 1000 });
+    try {
+      return await store.checkRestore().then(
+        () => undefined,
+        (error: unknown) => error,
+      );
+    } finally {
+      await store.close();
+    }
+  }
+
+  it('points at --table when it names the schema', async (context) => {
+    requireRealPostgres(context);
+
+    const error = await restoreCheckError('missing_schema.vars_backup', 'public');
+
+    expect(error).toBeInstanceOf(NotFoundError);
+    expect(error).toMatchObject({ hint: 'check the schema part of --table' });
+  });
+
+  it('points at the search_path when --table has no schema', async (context) => {
+    requireRealPostgres(context);
+
+    const error = await restoreCheckError('vars_backup', 'missing_schema');
+
+    expect(error).toBeInstanceOf(NotFoundError);
+    expect(error).toMatchObject({ hint: expect.stringMatching(/^no schema in the search_path of user "\w+" exists; name one in --table/) });
   });
 });
 

@@ -16,6 +16,8 @@ export interface PostgresErrorContext {
   readonly connectTimeoutMs?: number;
   readonly user?: string | undefined;
   readonly database?: string | undefined;
+  /** The schema part of --table, undefined when it has none. */
+  readonly tableSchema?: string | undefined;
 }
 
 // Node's TLS verification failures, by error code.
@@ -95,7 +97,7 @@ export function postgresError(error: unknown, context: PostgresErrorContext): Er
         cause,
       });
     case '3F000':
-      return new NotFoundError(`${failed}: ${detail}`, { hint: 'check the schema part of --table', cause });
+      return new NotFoundError(`${failed}: ${detail}`, { hint: missingSchemaHint(context), cause });
     case '42P01':
       return new NotFoundError(`${failed}: ${detail}`, { hint: 'check --table and the database URL', cause });
     case '42501':
@@ -154,4 +156,17 @@ export function postgresError(error: unknown, context: PostgresErrorContext): Er
     hint: typeof code === 'string' ? `PostgreSQL error ${code}; run again with --verbose for details` : 'run again with --verbose for details',
     cause,
   });
+}
+
+/**
+ * Builds the hint for a schema that does not exist. Without a schema in
+ * --table, the server looked in the user's search_path and found no schema
+ * of it that exists.
+ */
+function missingSchemaHint(context: PostgresErrorContext): string {
+  if (context.tableSchema !== undefined) {
+    return 'check the schema part of --table';
+  }
+  const user = context.user === undefined ? 'the connecting user' : `user "${context.user}"`;
+  return `no schema in the search_path of ${user} exists; name one in --table, such as --table public.vars_backup, or create the schema`;
 }

@@ -559,6 +559,7 @@ export class PostgresStore implements Store {
         lockTimeoutMs: this.lockTimeoutMs,
         user: this.target.user,
         database: this.target.database,
+        tableSchema: this.table.schema,
       });
     }
   }
