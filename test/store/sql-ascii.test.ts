@@ -122,6 +122,37 @@ describe('a SQL_ASCII PostgreSQL database with bytes that are not UTF-8', () => 
     expect(await database().query(`SELECT variables FROM vars_backup WHERE strategy_id = 'BadUtf8Text'`)).toEqual([{ variables: '{"a": "b"}' }]);
   });
 
+  it('purges the name with the bad byte and not its look-alike', async () => {
+    // Bad<FF>Id is old, and Bad<U+FFFD>Id is live: a name sent with U+FFFD for the bad byte would match the live one.
+    await database().exec(`INSERT INTO vars_backup VALUES ('n1', now() - interval '1 hour', '{"x": 1}', convert_from('\\x426164FF4964'::bytea, 'SQL_ASCII'))`);
+    await database().exec(`INSERT INTO vars_backup VALUES ('n2', now(), '{"x": 2}', convert_from('\\x426164EFBFBD4964'::bytea, 'SQL_ASCII'))`);
+
+    const aged = await runVarsctl(['--db', database().url, 'purge', '--older-than', '30m', '--yes', '--backup-dir', folder]);
+
+    expect(aged.exitCode, aged.stderr).toBe(0);
+    const ids = await database().query(`SELECT id FROM vars_backup WHERE id IN ('n1', 'n2') ORDER BY id`);
+    expect(ids).toEqual([{ id: 'n2' }]);
+  });
+
+  it('deletes and streams a name with a bad byte through the store', async () => {
+    await database().exec(`INSERT INTO vars_backup VALUES ('n1', now(), '{"x": 1}', convert_from('\\x426164FF4964'::bytea, 'SQL_ASCII'))`);
+    await database().exec(`INSERT INTO vars_backup VALUES ('n2', now(), '{"x": 2}', convert_from('\\x426164EFBFBD4964'::bytea, 'SQL_ASCII'))`);
+
+    const store = await openStore({ url: database().url, table: 'vars_backup', lockTimeoutMs: 1000 });
+    try {
+      const streamed: string[] = [];
+      for await (const row of store.streamRows(['Bad\udcffId'])) {
+        streamed.push(row.id ?? '');
+      }
+      expect(streamed).toEqual(['n1']);
+      expect((await store.readStrategy('Bad\udcffId'))?.rows.map((row) => row.id)).toEqual(['n1']);
+      expect(await store.deleteStrategies(['Bad\udcffId'])).toBe(1);
+    } finally {
+      await store.close();
+    }
+    expect(await database().query(`SELECT id FROM vars_backup WHERE id IN ('n1', 'n2')`)).toEqual([{ id: 'n2' }]);
+  });
+
   it.for([
     ['every strategy', []],
     ['a named strategy', ['BadUtf8Text']],

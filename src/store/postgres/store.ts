@@ -23,7 +23,7 @@ import type {
   TableInfo,
 } from '../types.js';
 import { secretsOf, type PostgresTarget } from '../url.js';
-import { encodeEscaped } from '../utf8.js';
+import { encodeEscaped, invalidUtf8Offset } from '../utf8.js';
 import { connect } from './connect.js';
 import { binaryCopyTuples } from './copy-binary.js';
 import { copyTextChunks } from './copy-text.js';
@@ -176,12 +176,12 @@ export class PostgresStore implements Store {
       // partition of a partitioned table numbers its own ctids.
       const result = await client.query<PostgresRow & { loaded: boolean; tuple_version: string }>(
         `SELECT ${rowColumns(info, this.textAsBytes)}, ${TUPLE_VERSION} AS tuple_version,
-                (tableoid, ctid) = (SELECT tableoid, ctid FROM ${this.quotedTable} WHERE strategy_id = $1
+                (tableoid, ctid) = (SELECT tableoid, ctid FROM ${this.quotedTable} WHERE ${this.strategyIs('$1')}
                                     ORDER BY last_updated DESC LIMIT 1) AS loaded
          FROM ${this.quotedTable}
-         WHERE strategy_id = $1
+         WHERE ${this.strategyIs('$1')}
          ORDER BY last_updated DESC`,
-        [strategyId],
+        [this.nameParameter(strategyId)],
       );
 
       if (result.rows.length === 0) {
@@ -209,7 +209,7 @@ export class PostgresStore implements Store {
       // the expected row was read from, it is unchanged. Otherwise the check
       // compares a digest that the server computes, so a 10 MB text does not
       // cross the connection once more.
-      await client.query(`SELECT 1 FROM ${this.quotedTable} WHERE strategy_id = $1 FOR UPDATE`, [strategyId]);
+      await client.query(`SELECT 1 FROM ${this.quotedTable} WHERE ${this.strategyIs('$1')} FOR UPDATE`, [this.nameParameter(strategyId)]);
       const readVersion = versionOfRead(this.lastRead, strategyId, expected) ?? null;
       // A SQL_ASCII database's bytes are digested as stored, because converting them to UTF-8 fails when they are not valid UTF-8.
       const storedBytes = `convert_to(variables::text, '${this.textAsBytes ? 'SQL_ASCII' : 'UTF8'}')`;
@@ -217,8 +217,8 @@ export class PostgresStore implements Store {
         `SELECT ${textColumn(lastUpdatedText(info), this.textAsBytes)} AS last_updated, ${TUPLE_VERSION} AS tuple_version,
                 CASE WHEN ${TUPLE_VERSION} = $2 THEN NULL
                      ELSE encode(sha256(${storedBytes}), 'hex') END AS variables_sha256
-         FROM ${this.quotedTable} WHERE strategy_id = $1 ORDER BY last_updated DESC LIMIT 1`,
-        [strategyId, readVersion],
+         FROM ${this.quotedTable} WHERE ${this.strategyIs('$1')} ORDER BY last_updated DESC LIMIT 1`,
+        [this.nameParameter(strategyId), readVersion],
       );
       const check = current.rows[0];
 
@@ -228,9 +228,9 @@ export class PostgresStore implements Store {
       }
 
       const updated = await client.query<{ last_updated: string | null }>(
-        `UPDATE ${this.quotedTable} SET last_updated = $2, variables = $3 WHERE strategy_id = $1
+        `UPDATE ${this.quotedTable} SET last_updated = $2, variables = $3 WHERE ${this.strategyIs('$1')}
          RETURNING ${lastUpdatedText(info)} AS last_updated`,
-        [strategyId, nowText(info), variables],
+        [this.nameParameter(strategyId), nowText(info), variables],
       );
 
       const lastUpdated = toTimestamp(updated.rows[0]?.last_updated ?? '');
@@ -255,8 +255,8 @@ export class PostgresStore implements Store {
     return this.transaction('delete strategies', async (client) => {
       await this.requireTable(client);
 
-      const result = await client.query(`DELETE FROM ${this.quotedTable} WHERE strategy_id = ANY($1::text[])`, [
-        [...strategyIds],
+      const result = await client.query(`DELETE FROM ${this.quotedTable} WHERE ${this.strategyIn('$1')}`, [
+        this.nameParameters(strategyIds),
       ]);
       return { commit: true, result: result.rowCount ?? 0 };
     });
@@ -314,8 +314,8 @@ export class PostgresStore implements Store {
   private async *cursorRows(client: pg.Client, info: TableInfo, strategyIds: readonly string[]): AsyncGenerator<BackupRow> {
     const { default: Cursor } = await import('pg-cursor');
     const cursor = client.query(
-      new Cursor<PostgresRow>(`SELECT ${rowColumns(info, this.textAsBytes)} FROM ${this.quotedTable} WHERE strategy_id = ANY($1::text[])`, [
-        [...strategyIds],
+      new Cursor<PostgresRow>(`SELECT ${rowColumns(info, this.textAsBytes)} FROM ${this.quotedTable} WHERE ${this.strategyIn('$1')}`, [
+        this.nameParameters(strategyIds),
       ]),
     );
 
@@ -378,7 +378,7 @@ export class PostgresStore implements Store {
     requireBotColumns(info);
     const lastUpdatedKind = info.columns.get('last_updated')?.kind ?? 'other';
 
-    await client.query(`DELETE FROM ${this.quotedTable} WHERE strategy_id = ANY($1::text[])`, [[...strategyIds]]);
+    await client.query(`DELETE FROM ${this.quotedTable} WHERE ${this.strategyIn('$1')}`, [this.nameParameters(strategyIds)]);
 
     return (await isPglite(client)) ? this.insertRows(client, rows, lastUpdatedKind) : this.copyRowsIn(client, rows, lastUpdatedKind);
   }
@@ -398,11 +398,43 @@ export class PostgresStore implements Store {
     }
   }
 
+  /**
+   * Returns SQL that compares strategy_id with the name bound at `parameter`
+   * by nameParameter. Names are compared as bytes in a SQL_ASCII database,
+   * because a name read there may hold escaped bytes (see textColumn), which
+   * node-pg would send as U+FFFD and so match another strategy.
+   */
+  private strategyIs(parameter: string): string {
+    return this.textAsBytes ? `convert_to(strategy_id::text, 'SQL_ASCII') = ${parameter}` : `strategy_id = ${parameter}`;
+  }
+
+  /** Returns SQL that keeps the rows whose strategy_id is one of the names bound at `parameter` by nameParameters. */
+  private strategyIn(parameter: string): string {
+    return this.textAsBytes ? `convert_to(strategy_id::text, 'SQL_ASCII') = ANY(${parameter}::bytea[])` : `strategy_id = ANY(${parameter}::text[])`;
+  }
+
+  /**
+   * Binds a name for strategyIs: its exact bytes in a SQL_ASCII database.
+   * Elsewhere a name with escaped bytes names no row, since the database
+   * stores only valid text, so it is bound as NULL, which equals nothing.
+   */
+  private nameParameter(strategyId: string): string | Buffer | null {
+    if (this.textAsBytes) {
+      return encodeEscaped(strategyId);
+    }
+    return invalidUtf8Offset(strategyId) === null ? strategyId : null;
+  }
+
+  /** Binds names for strategyIn as nameParameter binds one, leaving out a name that can match no row. */
+  private nameParameters(strategyIds: readonly string[]): (string | Buffer)[] {
+    return strategyIds.map((strategyId) => this.nameParameter(strategyId)).filter((name) => name !== null);
+  }
+
   /** Reads the whole row that the bot's loader picks. */
   private async loadedRow(client: pg.Client, info: TableInfo, strategyId: string): Promise<BackupRow | null> {
     const result = await client.query<PostgresRow>(
-      `SELECT ${rowColumns(info, this.textAsBytes)} FROM ${this.quotedTable} WHERE strategy_id = $1 ORDER BY last_updated DESC LIMIT 1`,
-      [strategyId],
+      `SELECT ${rowColumns(info, this.textAsBytes)} FROM ${this.quotedTable} WHERE ${this.strategyIs('$1')} ORDER BY last_updated DESC LIMIT 1`,
+      [this.nameParameter(strategyId)],
     );
     return result.rows[0] === undefined ? null : toBackupRow(result.rows[0]);
   }

@@ -37,6 +37,19 @@ export function toSqliteText(text: string | null): string | Buffer | null {
   return invalidUtf8Offset(text) === null ? text : encodeEscaped(text);
 }
 
+/**
+ * SQL that keeps the rows whose strategy_id is one of the names bound by
+ * strategyIdsParameter. Each name is bound as its exact bytes, because a
+ * bound string that contains escaped bytes (see utf8.ts) would reach SQLite
+ * with U+FFFD in their place and could match another strategy.
+ */
+export const STRATEGY_ID_IN_LIST = 'strategy_id IN (SELECT CAST(unhex(value) AS TEXT) FROM json_each(?))';
+
+/** Binds names for STRATEGY_ID_IN_LIST: a JSON array of each name's bytes in hex. */
+export function strategyIdsParameter(strategyIds: readonly string[]): string {
+  return JSON.stringify(strategyIds.map((strategyId) => encodeEscaped(strategyId).toString('hex')));
+}
+
 /** A row as better-sqlite3 returns it with safe integers on: any column may hold any type. */
 export interface SqliteRow {
   readonly id: unknown;

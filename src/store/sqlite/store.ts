@@ -28,8 +28,10 @@ import { sqliteError } from './errors.js';
 import {
   LAST_UPDATED_COLUMNS,
   SELECT_ROW_COLUMNS,
+  STRATEGY_ID_IN_LIST,
   columnText,
   storedLastUpdated,
+  strategyIdsParameter,
   textAsBytes,
   toBackupRow,
   toSqliteText,
@@ -231,13 +233,13 @@ export class SqliteStore implements Store {
         const order = this.db
           .prepare(
             `SELECT rowid AS row_key,
-                    rowid = (SELECT rowid FROM ${this.quotedTable} WHERE strategy_id = @strategy
+                    rowid = (SELECT rowid FROM ${this.quotedTable} WHERE strategy_id = CAST(@strategy AS TEXT)
                              ORDER BY last_updated DESC LIMIT 1) AS loaded
              FROM ${this.quotedTable}
-             WHERE strategy_id = @strategy
+             WHERE strategy_id = CAST(@strategy AS TEXT)
              ORDER BY last_updated DESC`,
           )
-          .all({ strategy: strategyId }) as { row_key: bigint; loaded: bigint }[];
+          .all({ strategy: toSqliteText(strategyId) }) as { row_key: bigint; loaded: bigint }[];
 
         const readRow = this.db.prepare(`SELECT ${SELECT_ROW_COLUMNS} FROM ${this.quotedTable} WHERE rowid = ?`);
         const found = order.map(({ row_key, loaded }) => ({ ...(readRow.get(row_key) as SqliteRow), loaded }));
@@ -271,8 +273,8 @@ export class SqliteStore implements Store {
 
         const lastUpdated = formatBotSqliteText(nowEpochMicros());
         const result = this.db
-          .prepare(`UPDATE ${this.quotedTable} SET last_updated = ?, variables = CAST(? AS TEXT) WHERE strategy_id = ?`)
-          .run(lastUpdated, toSqliteText(variables), strategyId);
+          .prepare(`UPDATE ${this.quotedTable} SET last_updated = ?, variables = CAST(? AS TEXT) WHERE strategy_id = CAST(? AS TEXT)`)
+          .run(lastUpdated, toSqliteText(variables), toSqliteText(strategyId));
 
         return { status: 'updated', rowsUpdated: result.changes, lastUpdated: toTimestamp(lastUpdated) };
       });
@@ -312,12 +314,9 @@ export class SqliteStore implements Store {
 
       // Storage order needs no sort, so memory stays bounded for any table size.
       // NOTE: rows whose strategy_id is NULL are left out; the bot never loads them.
-      const filter =
-        strategyIds === undefined
-          ? 'strategy_id IS NOT NULL'
-          : 'strategy_id IN (SELECT value FROM json_each(?))';
+      const filter = strategyIds === undefined ? 'strategy_id IS NOT NULL' : STRATEGY_ID_IN_LIST;
       const statement = this.db.prepare(`SELECT ${SELECT_ROW_COLUMNS} FROM ${this.quotedTable} WHERE ${filter} ORDER BY rowid`);
-      return strategyIds === undefined ? statement.iterate() : statement.iterate(JSON.stringify(strategyIds));
+      return strategyIds === undefined ? statement.iterate() : statement.iterate(strategyIdsParameter(strategyIds));
     });
 
     // NOTE: the connection is busy until the iteration ends, so calling
@@ -520,9 +519,9 @@ export class SqliteStore implements Store {
     const row = this.db
       .prepare(
         `SELECT ${LAST_UPDATED_COLUMNS}, CAST(variables AS BLOB) IS CAST(? AS BLOB) AS same_variables
-         FROM ${this.quotedTable} WHERE strategy_id = ? ORDER BY last_updated DESC LIMIT 1`,
+         FROM ${this.quotedTable} WHERE strategy_id = CAST(? AS TEXT) ORDER BY last_updated DESC LIMIT 1`,
       )
-      .get(expected.variables === null ? null : encodeEscaped(expected.variables), strategyId) as
+      .get(expected.variables === null ? null : encodeEscaped(expected.variables), toSqliteText(strategyId)) as
       | { last_updated: unknown; last_updated_bytes: unknown; same_variables: bigint | number }
       | undefined;
     if (row === undefined || Number(row.same_variables) !== 1) {
@@ -535,8 +534,8 @@ export class SqliteStore implements Store {
 
   private loadedRow(strategyId: string): BackupRow | null {
     const row = this.db
-      .prepare(`SELECT ${SELECT_ROW_COLUMNS} FROM ${this.quotedTable} WHERE strategy_id = ? ORDER BY last_updated DESC LIMIT 1`)
-      .get(strategyId) as SqliteRow | undefined;
+      .prepare(`SELECT ${SELECT_ROW_COLUMNS} FROM ${this.quotedTable} WHERE strategy_id = CAST(? AS TEXT) ORDER BY last_updated DESC LIMIT 1`)
+      .get(toSqliteText(strategyId)) as SqliteRow | undefined;
     return row === undefined ? null : toBackupRow(row);
   }
 
@@ -574,8 +573,8 @@ export class SqliteStore implements Store {
    * has no index on strategy_id, so each statement scans the whole table.
    */
   private deleteRows(strategyIds: readonly string[]): number {
-    const statement = this.db.prepare(`DELETE FROM ${this.quotedTable} WHERE strategy_id IN (SELECT value FROM json_each(?))`);
-    return statement.run(JSON.stringify(strategyIds)).changes;
+    const statement = this.db.prepare(`DELETE FROM ${this.quotedTable} WHERE ${STRATEGY_ID_IN_LIST}`);
+    return statement.run(strategyIdsParameter(strategyIds)).changes;
   }
 
   /** Runs a database step and turns driver errors into varsctl errors. */
