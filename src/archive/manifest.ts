@@ -121,10 +121,11 @@ function addRow(previous: ArchiveStrategy | undefined, row: ArchiveRow, line: nu
     loadedLastUpdated: loaded ? row.lastUpdated : previous.loadedLastUpdated,
     loadedVariablesDigest: loaded ? variablesDigest(row.variables) : previous.loadedVariablesDigest,
     edited: previous.edited || edited,
-    unpaired: previous.unpaired ?? findUnpaired(row, line),
+    unpaired: moreSevere(previous.unpaired, findUnpaired(row, line)),
   };
 }
 
+/** Finds the most severe text of a row that is not well-formed Unicode (see moreSevere). */
 function findUnpaired(row: ArchiveRow, line: number): UnpairedText | null {
   const columns = [
     ['variables', row.variables],
@@ -133,11 +134,29 @@ function findUnpaired(row: ArchiveRow, line: number): UnpairedText | null {
     ['last_updated', row.lastUpdated?.text ?? null],
   ] as const;
 
+  let worst: UnpairedText | null = null;
   for (const [column, text] of columns) {
     const found = text === null ? null : unpairedSurrogate(text);
-    if (found !== null) {
-      return { ...found, line, column };
-    }
+    worst = moreSevere(worst, found === null ? null : { ...found, line, column });
   }
-  return null;
+  return worst;
+}
+
+/**
+ * Returns the finding that stops a restore into more databases, the first
+ * on a tie: escaped bytes that spell UTF-8 or a lone surrogate stop every
+ * restore, while an escaped byte stops only one into PostgreSQL.
+ */
+function moreSevere(first: UnpairedText | null, second: UnpairedText | null): UnpairedText | null {
+  return severity(second) > severity(first) ? second : first;
+}
+
+function severity(found: UnpairedText | null): number {
+  if (found === null) {
+    return 0;
+  }
+  if (found.spellsUtf8) {
+    return 3;
+  }
+  return found.escapedByte ? 1 : 2;
 }

@@ -107,6 +107,12 @@ export interface UnpairedSurrogate {
    * any other lone surrogate, which no database stores as it is.
    */
   readonly escapedByte: boolean;
+  /**
+   * True when escaped bytes of the text together spell valid UTF-8, which
+   * decodeEscaped never writes. Stored, those bytes read back as other
+   * characters, so the text names another strategy or value than it seems.
+   */
+  readonly spellsUtf8: boolean;
 }
 
 const UNPAIRED_SURROGATE = /[\ud800-\udbff](?![\udc00-\udfff])|(?<![\ud800-\udbff])[\udc00-\udfff]/;
@@ -122,7 +128,12 @@ export function unpairedSurrogate(text: string): UnpairedSurrogate | null {
     return null;
   }
   const unit = match[0].charCodeAt(0);
-  return { byteOffset: Buffer.byteLength(text.slice(0, match.index), 'utf8'), escapedByte: unit >= 0xdc80 && unit <= 0xdcff };
+  const escapedByte = unit >= 0xdc80 && unit <= 0xdcff;
+  return {
+    byteOffset: Buffer.byteLength(text.slice(0, match.index), 'utf8'),
+    escapedByte,
+    spellsUtf8: escapedByte && decodeEscaped(encodeEscaped(text)) !== text,
+  };
 }
 
 /**

@@ -79,6 +79,28 @@ describe('restore of texts a database cannot store', () => {
     expect(stored).toEqual([{ bytes: INVALID_UTF8_HEX }]);
   });
 
+  it.for([
+    ['alone', '"variables":"{\\"a\\": 1}"'],
+    // An escaped byte in the variables is one SQLite keeps, and must not hide the name's.
+    ['beside a byte SQLite keeps', '"variables":"{\\"a\\": \\"\\udcff\\"}"'],
+  ] as const)('rejects a name whose escaped bytes spell UTF-8 %s', async ([, variables]) => {
+    const sqlite = await target('sqlite');
+    // The bytes C3 A9 spell é: restored, the row would replace the live strategy é unasked.
+    await createBotTable(sqlite);
+    await insertRow(sqlite, { id: 'live-id', last_updated: TIME, variables: '{"mine": 1}', strategy_id: 'é' });
+    const before = await tableRows(sqlite);
+    const original = readFileSync(backup, 'utf8');
+    const edited = original.replace('"strategy_id":"Good"', '"strategy_id":"\\udcc3\\udca9"').replace('"variables":"{\\"a\\": 1}"', variables);
+    expect(edited).not.toBe(original);
+    writeFileSync(backup, edited);
+
+    const result = await runVarsctl(['--db', sqlite.url, 'restore', backup, '--yes', '--accept-edits']);
+
+    expect(result.exitCode).toBe(5);
+    expect(result.stderr).toMatch(/the strategy_id of strategy .+ on line \d of .+ spells valid UTF-8 as escaped bytes from byte 0, which varsctl never writes/);
+    expect(await tableRows(sqlite)).toEqual(before);
+  });
+
   it('rejects a lone surrogate from an edit', async () => {
     const sqlite = await target('sqlite');
     const edited = readFileSync(backup, 'utf8').replace('"variables":"{\\"a\\": 1}"', '"variables":"{\\"a\\": \\"\\ud800\\"}"');

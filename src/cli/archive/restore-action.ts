@@ -116,16 +116,24 @@ function checkTable(header: ArchiveHeader, table: string, explicit: boolean): vo
  * database would store differently. An SQLite TEXT column may hold bytes
  * that are not UTF-8, which the export keeps; PostgreSQL would replace them
  * with U+FFFD. No database stores a lone UTF-16 surrogate, which only a
- * hand edit of the file can introduce.
+ * hand edit of the file can introduce, and escaped bytes that spell valid
+ * UTF-8 come only from another tool.
  */
 function checkStorable(manifest: ArchiveManifest, strategyIds: readonly string[], dialect: Dialect, fileName: string): void {
   for (const strategyId of strategyIds) {
     const unpaired = manifest.strategies.get(strategyId)?.unpaired ?? null;
-    if (unpaired === null || (unpaired.escapedByte && dialect === 'sqlite')) {
+    if (unpaired === null || (unpaired.escapedByte && !unpaired.spellsUtf8 && dialect === 'sqlite')) {
       continue;
     }
 
     const where = `${unpaired.column} of strategy ${quote(strategyId)} on line ${unpaired.line} of ${fileName}`;
+    if (unpaired.spellsUtf8) {
+      // varsctl never writes such escapes, and comparing the text with the
+      // database's would disagree with the bytes the restore writes.
+      throw new CorruptDataError(`the ${where} spells valid UTF-8 as escaped bytes from byte ${unpaired.byteOffset}, which varsctl never writes`, {
+        hint: 'nothing was written; write those characters themselves in the file, and restore with --accept-edits',
+      });
+    }
     if (unpaired.escapedByte) {
       throw new CorruptDataError(
         `cannot restore into PostgreSQL: the ${where} is not valid UTF-8 at byte ${unpaired.byteOffset}, and PostgreSQL stores only valid UTF-8 text`,
