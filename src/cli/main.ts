@@ -46,6 +46,15 @@ export function buildProgram(): Command {
 }
 
 /** The only place that ends the process: everything else sets or throws. */
+/** Returns `argv` with the bytes of arguments that are not UTF-8 kept, loading that code only when an argument needs it. */
+async function exactArguments(argv: readonly string[]): Promise<string[]> {
+  if (!argv.some((arg) => arg.includes('\ufffd'))) {
+    return [...argv];
+  }
+  const { rawArguments } = await import('./raw-arguments.js');
+  return rawArguments(argv);
+}
+
 export async function main(argv: readonly string[]): Promise<void> {
   // commander writes help and errors without a callback, so a reader that
   // closes the pipe early (`varsctl --help | head -1`) makes stdout emit an
@@ -57,7 +66,7 @@ export async function main(argv: readonly string[]): Promise<void> {
   let verbose = argv.includes('--verbose') || argv.includes('-v');
 
   try {
-    await program.parseAsync([...argv]);
+    await program.parseAsync(await exactArguments(argv));
     verbose = Boolean(program.opts<GlobalOptions>().verbose);
   } catch (error) {
     process.exitCode = exitCodeFor(error);
