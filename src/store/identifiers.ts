@@ -145,7 +145,7 @@ function storedPrefix(part: string): string {
 }
 
 /** Spells a name part as --table accepts it: bare when it is a plain identifier, in double quotes otherwise. */
-function displayPart(part: string): string {
+export function displayPart(part: string): string {
   return /^[A-Za-z_][A-Za-z0-9_]*$/.test(part) ? part : quoteIdentifier(part);
 }
 

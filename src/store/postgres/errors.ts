@@ -1,4 +1,5 @@
 import { NotFoundError, RuntimeFailure, UsageError, isVarsctlError } from '../../errors.js';
+import { displayPart } from '../identifiers.js';
 import { scrubError, scrubbedMessage } from '../secrets.js';
 import { formatWait } from '../wait.js';
 
@@ -18,6 +19,8 @@ export interface PostgresErrorContext {
   readonly database?: string | undefined;
   /** The schema part of --table, undefined when it has none. */
   readonly tableSchema?: string | undefined;
+  /** The table part of --table. */
+  readonly tableName?: string | undefined;
 }
 
 // Node's TLS verification failures, by error code.
@@ -168,5 +171,6 @@ function missingSchemaHint(context: PostgresErrorContext): string {
     return 'check the schema part of --table';
   }
   const user = context.user === undefined ? 'the connecting user' : `user "${context.user}"`;
-  return `no schema in the search_path of ${user} exists; name one in --table, such as --table public.vars_backup, or create the schema`;
+  const table = displayPart(context.tableName ?? 'vars_backup');
+  return `no schema in the search_path of ${user} exists, as set for the user or by options= in the URL; name one in --table, such as --table public.${table}, or create a schema of the search_path`;
 }

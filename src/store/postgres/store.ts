@@ -592,6 +592,7 @@ export class PostgresStore implements Store {
         user: this.target.user,
         database: this.target.database,
         tableSchema: this.table.schema,
+        tableName: this.table.name,
       });
     }
   }
