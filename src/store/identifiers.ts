@@ -128,7 +128,10 @@ export function resolvePostgresName(table: TableName): ResolvedTableName {
   };
 }
 
-/** Returns the whole characters of `part` that fit in POSTGRES_NAME_BYTES, as PostgreSQL cuts a name. */
+/**
+ * Returns the whole characters of `part` that fit in POSTGRES_NAME_BYTES, as PostgreSQL cuts a name.
+ * NOTE: the server counts bytes in the database's encoding, so in a LATIN1 or SQL_ASCII database a name with characters past ASCII is cut elsewhere.
+ */
 function storedPrefix(part: string): string {
   if (Buffer.byteLength(part, 'utf8') <= POSTGRES_NAME_BYTES) {
     return part;

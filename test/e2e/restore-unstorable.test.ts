@@ -50,7 +50,7 @@ describe('restore of texts a database cannot store', () => {
 
     expect(result.exitCode).toBe(5);
     expect(result.stderr).toContain(
-      `cannot restore into PostgreSQL: the variables of strategy 'Bad' on line 3 of ${backup} is not valid UTF-8 at byte 8, and PostgreSQL stores only valid UTF-8 text`,
+      `cannot restore into PostgreSQL: the variables of strategy 'Bad' on line 3 of ${backup} is not valid UTF-8 at byte 8, and varsctl writes only valid UTF-8 text to PostgreSQL`,
     );
     expect(result.stderr).toMatch(/hint: nothing was written; restore it into an SQLite database/);
     expect(await tableExists(postgres)).toBe(false);

@@ -118,6 +118,10 @@ function checkTable(header: ArchiveHeader, table: string, explicit: boolean): vo
  * with U+FFFD. No database stores a lone UTF-16 surrogate, which only a
  * hand edit of the file can introduce, and escaped bytes that spell valid
  * UTF-8 come only from another tool.
+ *
+ * NOTE: a SQL_ASCII database could store bytes that are not UTF-8, but
+ * varsctl sends PostgreSQL only UTF-8, so a purge's copy from one is
+ * rejected here.
  */
 function checkStorable(manifest: ArchiveManifest, strategyIds: readonly string[], dialect: Dialect, fileName: string): void {
   for (const strategyId of strategyIds) {
@@ -136,7 +140,7 @@ function checkStorable(manifest: ArchiveManifest, strategyIds: readonly string[]
     }
     if (unpaired.escapedByte) {
       throw new CorruptDataError(
-        `cannot restore into PostgreSQL: the ${where} is not valid UTF-8 at byte ${unpaired.byteOffset}, and PostgreSQL stores only valid UTF-8 text`,
+        `cannot restore into PostgreSQL: the ${where} is not valid UTF-8 at byte ${unpaired.byteOffset}, and varsctl writes only valid UTF-8 text to PostgreSQL`,
         {
           hint: `nothing was written; restore it into an SQLite database, which keeps the bytes, or name the other strategies to restore without it`,
         },
