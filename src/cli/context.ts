@@ -2,6 +2,7 @@ import type { Command } from 'commander';
 
 import { InterruptedError, UsageError } from '../errors.js';
 import type { Store } from '../store/types.js';
+import { requireExactPath } from '../store/utf8.js';
 import { untilAborted, watchCommand, type InterruptState } from './interrupt.js';
 import type { Output } from './output.js';
 import { withDefaultSignalsInCalls } from './sqlite-signals.js';
@@ -181,6 +182,9 @@ async function openConfiguredStore(options: GlobalOptions, output: Output, reque
   const { resolveDatabaseUrl } = await import('../store/env.js');
   const { openStore } = await import('../store/index.js');
 
+  if (options.envFile !== undefined) {
+    requireExactPath(options.envFile, '--env-file');
+  }
   const resolved = resolveDatabaseUrl({ db: options.db, envFile: options.envFile, cwd: process.cwd(), env: process.env });
   for (const warning of resolved.warnings) {
     output.warn(warning);

@@ -1,5 +1,6 @@
 import { readFileSync } from 'node:fs';
 
+import { UsageError } from '../errors.js';
 import { decodeEscaped } from '../store/utf8.js';
 
 /**
@@ -7,9 +8,10 @@ import { decodeEscaped } from '../store/utf8.js';
  * bytes in /proc/self/cmdline, escaped as the stores read such bytes (see
  * utf8.ts). Node.js puts U+FFFD in place of those bytes, so a typed name
  * would otherwise select the strategy whose name really contains U+FFFD.
- * `argv` stays as it is when it does not end that file's arguments.
+ * An argument with U+FFFD whose bytes cannot be read there is rejected,
+ * because it may stand for either name.
  *
- * NOTE: on a system without /proc, such an argument keeps its U+FFFD.
+ * NOTE: so on a system without /proc, a name with a real U+FFFD is rejected too.
  */
 export function rawArguments(argv: readonly string[], cmdlineFile = '/proc/self/cmdline'): string[] {
   const args = argv.slice(2);
@@ -18,12 +20,12 @@ export function rawArguments(argv: readonly string[], cmdlineFile = '/proc/self/
   }
 
   const raw = readCmdline(cmdlineFile);
-  if (raw === undefined || raw.length < args.length) {
-    return [...argv];
-  }
-  const tail = raw.slice(raw.length - args.length);
-  if (tail.some((bytes, index) => bytes.toString('utf8') !== args[index])) {
-    return [...argv];
+  const tail = raw === undefined || raw.length < args.length ? undefined : raw.slice(raw.length - args.length);
+  if (tail === undefined || tail.some((bytes, index) => bytes.toString('utf8') !== args[index])) {
+    const unsure = args.find((arg) => arg.includes('\ufffd')) ?? '';
+    throw new UsageError(`the argument ${JSON.stringify(unsure)} contains U+FFFD, and its bytes could not be read from ${cmdlineFile} to tell whether it was typed as U+FFFD or as bytes that are not UTF-8`, {
+      hint: 'run varsctl without a --title in NODE_OPTIONS, which replaces that file, or name the strategy without that character',
+    });
   }
 
   const exact = args.map((arg, index) => (arg.includes('\ufffd') ? decodeEscaped(tail[index] ?? Buffer.alloc(0)) : arg));

@@ -6,6 +6,7 @@
  */
 
 import { UsageError } from '../errors.js';
+import { invalidUtf8Offset } from './utf8.js';
 
 export interface TableName {
   /** The schema (PostgreSQL) or attached database (SQLite); undefined for the default. */
@@ -39,6 +40,9 @@ export function parseTableName(input: string): TableName {
   }
   if (parts.some((part) => part.includes('\0'))) {
     throw invalidTableName(input, 'a name cannot contain a NUL character');
+  }
+  if (parts.some((part) => invalidUtf8Offset(part) !== null)) {
+    throw invalidTableName(input, 'a name cannot contain bytes that are not UTF-8');
   }
 
   const [first = '', second] = parts;

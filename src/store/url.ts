@@ -2,6 +2,7 @@ import path from 'node:path';
 
 import { UsageError } from '../errors.js';
 import type { Dialect } from './types.js';
+import { requireExactPath } from './utf8.js';
 
 /**
  * Connection URLs as Lumibot users write them: SQLAlchemy URLs, split the way
@@ -320,6 +321,7 @@ function sqliteTarget(parts: UrlParts, displayUrl: string, cwd: string): SqliteT
     warnings.push(`ignoring the SQLite connect parameter "${name}" in the URL`);
   }
 
+  requireExactPath(parts.database, 'SQLite file');
   // pysqlite resolves the path against the bot's working directory.
   return { dialect: 'sqlite', file: path.resolve(cwd, parts.database), displayUrl, warnings };
 }

@@ -1,5 +1,7 @@
 import { isUtf8 } from 'node:buffer';
 
+import { UsageError } from '../errors.js';
+
 /**
  * Lossless text for bytes that may not be valid UTF-8 (an SQLite TEXT column
  * holds any bytes). Valid UTF-8 decodes as usual; each byte of an invalid
@@ -144,4 +146,19 @@ export function unpairedSurrogate(text: string): UnpairedSurrogate | null {
 function isWellFormed(text: string): boolean {
   // String.prototype.isWellFormed is in Node.js 20 but not in the ES2022 lib.
   return (text as unknown as { isWellFormed(): boolean }).isWellFormed();
+}
+
+/**
+ * Rejects a file or folder path typed with bytes that are not UTF-8 (see
+ * rawArguments). Node.js would open the path with U+FFFD in their place,
+ * which names another file, or creates one.
+ */
+export function requireExactPath(file: string, what: string): void {
+  const offset = invalidUtf8Offset(file);
+  if (offset === null) {
+    return;
+  }
+  throw new UsageError(`the ${what} ${JSON.stringify(file)} is not valid UTF-8 at byte ${offset}, so varsctl cannot open it by that name`, {
+    hint: 'rename it to a UTF-8 name, or reach it through a symbolic link that has one',
+  });
 }

@@ -5,6 +5,7 @@ import path from 'node:path';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 
 import { rawArguments } from '../../src/cli/raw-arguments.js';
+import { UsageError } from '../../src/errors.js';
 import { runShell, shellQuote, varsctlCommand } from '../e2e/run.js';
 import { createBotTable, createTestDatabase, type TestDatabase } from '../support/db.js';
 
@@ -38,14 +39,20 @@ describe('rawArguments', () => {
     expect(rawArguments(['node', '/bin/varsctl.js', '', 'Bad\ufffdId'], file)).toEqual(['node', '/bin/varsctl.js', '', 'Bad\ufffdId']);
   });
 
-  it('keeps argv when the file holds other arguments', () => {
-    const file = cmdline(Buffer.from('node'), Buffer.from('/bin/varsctl.js'), Buffer.from('426164FE4964', 'hex'));
+  it('rejects U+FFFD when the file holds other arguments', () => {
+    // A --title in NODE_OPTIONS leaves such a file: the title in place of every argument.
+    const file = cmdline(Buffer.from('foo'));
 
-    expect(rawArguments(['node', '/bin/varsctl.js', 'Other\ufffd'], file)).toEqual(['node', '/bin/varsctl.js', 'Other\ufffd']);
+    expect(() => rawArguments(['node', '/bin/varsctl.js', 'show', 'Other\ufffd'], file)).toThrow(UsageError);
+    expect(() => rawArguments(['node', '/bin/varsctl.js', 'show', 'Other\ufffd'], file)).toThrow(/the argument "Other\ufffd" contains U\+FFFD/);
   });
 
-  it('keeps argv when the file cannot be read', () => {
-    expect(rawArguments(['node', '/bin/varsctl.js', 'Bad\ufffdId'], path.join(folder, 'missing'))).toEqual(['node', '/bin/varsctl.js', 'Bad\ufffdId']);
+  it('rejects U+FFFD when the file cannot be read', () => {
+    expect(() => rawArguments(['node', '/bin/varsctl.js', 'Bad\ufffdId'], path.join(folder, 'missing'))).toThrow(UsageError);
+  });
+
+  it('keeps argv without U+FFFD whatever the file holds', () => {
+    expect(rawArguments(['node', '/bin/varsctl.js', 'show', 'Good'], path.join(folder, 'missing'))).toEqual(['node', '/bin/varsctl.js', 'show', 'Good']);
   });
 });
 
@@ -73,6 +80,21 @@ describe('a strategy name typed with bytes that are not UTF-8', () => {
 
     expect(result.exitCode, result.stderr).toBe(0);
     expect(result.stdout).toBe('1\n');
+  });
+
+  it('rejects those bytes when a process title hides them', async () => {
+    const result = await runShell(varsctlLine('set', `"$(printf 'Bad\\377Id')"`, 'x', '9'), { env: { NODE_OPTIONS: '--title=varsctl-test' } });
+
+    expect(result.exitCode).toBe(2);
+    expect(result.stderr).toContain('contains U+FFFD');
+    expect(await db.query(`SELECT variables FROM vars_backup WHERE id IN ('n1', 'n2') ORDER BY id`)).toEqual([{ variables: '{"x": 1}' }, { variables: '{"x": 2}' }]);
+  });
+
+  it('rejects a path typed with those bytes', async () => {
+    const result = await runShell(varsctlLine('export', '-o', `"$(printf '/tmp/varsctl-\\377.jsonl')"`));
+
+    expect(result.exitCode).toBe(2);
+    expect(result.stderr).toContain('the output file "/tmp/varsctl-\\udcff.jsonl" is not valid UTF-8 at byte 13');
   });
 
   it('purges the strategy of those bytes only', async () => {

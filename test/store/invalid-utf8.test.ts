@@ -127,6 +127,8 @@ describe('SQLite variables that are not valid UTF-8', () => {
     try {
       const names = (await store.listSummaries()).map((summary) => summary.strategyId).filter((name) => name.startsWith('BadName'));
       expect(names.sort()).toEqual(['BadName\udcfe', 'BadName\udcff']);
+      const ids = (await store.listStrategyIds()).filter((name) => name.startsWith('BadName'));
+      expect(ids).toEqual(['BadName\udcfe', 'BadName\udcff']);
     } finally {
       await store.close();
     }

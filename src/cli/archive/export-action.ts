@@ -10,6 +10,7 @@ import {
 } from '../../archive/index.js';
 import { NotFoundError } from '../../errors.js';
 import type { BackupRow, Dialect, Store } from '../../store/types.js';
+import { requireExactPath } from '../../store/utf8.js';
 import type { Context } from '../context.js';
 import { abortable, watchInterrupts } from '../interrupt.js';
 import { createProgress, type Progress } from '../progress.js';
@@ -133,6 +134,7 @@ async function openSink(options: ExportOptions, createdAt: Date): Promise<Export
     return undefined;
   }
   const path = options.output.includes('%') ? expandDatePattern(options.output, createdAt) : options.output;
+  requireExactPath(path, 'output file');
   return openFileSink({ path, replace: options.force });
 }
 

@@ -4,6 +4,7 @@ import path from 'node:path';
 import { openFileSink, purgeBackupName, type ExportSink } from '../../archive/index.js';
 import { UsageError } from '../../errors.js';
 import type { Store } from '../../store/types.js';
+import { requireExactPath } from '../../store/utf8.js';
 import type { Context } from '../context.js';
 import { watchInterrupts } from '../interrupt.js';
 import { liveStrategyError } from '../live.js';
@@ -123,6 +124,7 @@ export function defaultBackupDir(env: NodeJS.ProcessEnv = process.env): string {
 
 async function writeBackup(context: Context, store: Store, candidates: readonly PurgeCandidate[], options: PurgeOptions): Promise<string> {
   const folder = options.backupDir ?? defaultBackupDir();
+  requireExactPath(folder, 'backup folder');
   await createBackupFolder(folder, 0o700);
 
   const createdAt = new Date();

@@ -10,6 +10,7 @@ import {
 } from '../../archive/index.js';
 import { CorruptDataError, NotFoundError, UsageError } from '../../errors.js';
 import type { Dialect, RestoreRow, Store } from '../../store/types.js';
+import { requireExactPath } from '../../store/utf8.js';
 import type { Context } from '../context.js';
 import { abortable, watchInterrupts } from '../interrupt.js';
 import { liveStrategyError } from '../live.js';
@@ -46,6 +47,9 @@ export interface RestoreOptions {
  * file again as it goes, so a file changed in between still rolls back.
  */
 export async function restoreStrategies(context: Context, options: RestoreOptions): Promise<void> {
+  if (options.file !== '-') {
+    requireExactPath(options.file, 'export file');
+  }
   const interrupts = watchInterrupts('restore', 'the transaction was rolled back, so nothing was written');
   const spooled = options.file === '-' ? await spoolInput('standard input', process.stdin, interrupts.signal) : undefined;
 
@@ -135,7 +139,7 @@ function checkStorable(manifest: ArchiveManifest, strategyIds: readonly string[]
       // varsctl never writes such escapes, and comparing the text with the
       // database's would disagree with the bytes the restore writes.
       throw new CorruptDataError(`the ${where} spells valid UTF-8 as escaped bytes from byte ${unpaired.byteOffset}, which varsctl never writes`, {
-        hint: 'nothing was written; write those characters themselves in the file, and restore with --accept-edits',
+        hint: 'nothing was written; write those characters themselves in the file (a changed file restores only with --accept-edits)',
       });
     }
     if (unpaired.escapedByte) {

@@ -209,11 +209,11 @@ export class SqliteStore implements Store {
     return this.run('list strategy names', () => {
       this.requireTable();
       const names = this.db
-        .prepare(`SELECT DISTINCT strategy_id FROM ${this.quotedTable} WHERE strategy_id IS NOT NULL ORDER BY strategy_id`)
+        .prepare(`SELECT DISTINCT ${textAsBytes('strategy_id', 'name')} FROM ${this.quotedTable} WHERE strategy_id IS NOT NULL ORDER BY name`)
         .pluck()
         .all() as unknown[];
-      // Converted with String() as listSummaries does, so both return the same names.
-      return names.map((name) => String(name));
+      // Decoded as listSummaries decodes them, so both return the same names, bytes that are not UTF-8 included.
+      return names.map((name) => columnText(name) ?? '');
     });
   }
 
