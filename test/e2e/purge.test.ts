@@ -7,7 +7,7 @@ import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { createTestDatabase, DIALECTS, insertRow, type TestDatabase } from '../support/db.js';
 import { tableRows } from './export-support.js';
 import { runVarsctl } from './run.js';
-import { DAY_SECONDS, seedBotTable } from './seed.js';
+import { botTimestamp, DAY_SECONDS, seedBotTable } from './seed.js';
 
 const MOMENTUM = '{"iteration_count": 4, "last_price": 187.99, "notes": null}';
 
@@ -103,6 +103,16 @@ describe.each(DIALECTS)('purge on %s', (dialect) => {
     expect(result.exitCode, result.stderr).toBe(0);
     expect(await strategyIds()).toEqual(['Live', 'MomentumBot', 'OldWheel', 'Recent']);
     expect(result.stderr).toMatch(/^INITIAL VALUE\s+1\s+.*placeholder$/m);
+  });
+
+  it('keeps the live check for real states under the placeholder name', async () => {
+    await insertRow(db, { id: 'named-initial', last_updated: botTimestamp(db, 5), variables: '{"x": 1}', strategy_id: 'INITIAL VALUE' });
+
+    const result = await varsctl('purge', '--placeholder', '--yes');
+
+    expect(result.exitCode).toBe(4);
+    expect(result.stderr).toMatch(/INITIAL VALUE.*live|live.*INITIAL VALUE/s);
+    expect(await strategyIds()).toEqual(['INITIAL VALUE', 'Live', 'MomentumBot', 'OldWheel', 'Recent']);
   });
 
   it('succeeds when nothing matches', async () => {

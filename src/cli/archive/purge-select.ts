@@ -1,4 +1,5 @@
 import { PLACEHOLDER } from '../../archive/index.js';
+import { isPlaceholderRow } from '../../store/placeholder.js';
 import type { Store, Timestamp } from '../../store/types.js';
 import { liveStatus, type LiveStatus } from '../live.js';
 import { millisFromMicros } from '../time.js';
@@ -77,10 +78,17 @@ export async function selectForPurge(store: Store, selectors: PurgeSelectors, op
     }
   }
 
-  if (selectors.placeholder) {
+  // A bot that names its strategy INITIAL VALUE writes real states under
+  // the placeholder's name. Such rows make that name a strategy like any
+  // other, with the live check, whatever selected it.
+  let onlyPlaceholderRows = true;
+  if (selectors.placeholder || selected.has(PLACEHOLDER)) {
     const found = await store.readStrategy(PLACEHOLDER);
     if (found !== null) {
-      select(PLACEHOLDER, found.rows.length, newestOf(found.rows.map((row) => row.lastUpdated)), 'placeholder');
+      onlyPlaceholderRows = found.rows.every((row) => isPlaceholderRow(row.strategyId, row.variables));
+      if (selectors.placeholder) {
+        select(PLACEHOLDER, found.rows.length, newestOf(found.rows.map((row) => row.lastUpdated)), 'placeholder');
+      }
     }
   }
 
@@ -89,7 +97,10 @@ export async function selectForPurge(store: Store, selectors: PurgeSelectors, op
     rows: entry.rows,
     lastUpdated: entry.newest,
     // The placeholder row is never loaded by a bot, so it never looks live.
-    live: strategyId === PLACEHOLDER ? { live: false, ageMs: null } : liveStatus(entry.newest, options.liveWindowMs, options.nowMs),
+    live:
+      strategyId === PLACEHOLDER && onlyPlaceholderRows
+        ? { live: false, ageMs: null }
+        : liveStatus(entry.newest, options.liveWindowMs, options.nowMs),
     reasons: entry.reasons,
   }));
   return { candidates, unknownAge };
