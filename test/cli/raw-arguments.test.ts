@@ -8,6 +8,7 @@ import { rawArguments } from '../../src/cli/raw-arguments.js';
 import { UsageError } from '../../src/errors.js';
 import { runShell, shellQuote, varsctlCommand } from '../e2e/run.js';
 import { createBotTable, createTestDatabase, type TestDatabase } from '../support/db.js';
+import { insertLookAlikes, remainingLookAlikes } from '../support/look-alike-names.js';
 
 describe('rawArguments', () => {
   let folder: string;
@@ -62,9 +63,8 @@ describe('a strategy name typed with bytes that are not UTF-8', () => {
   beforeEach(async () => {
     db = await createTestDatabase('sqlite');
     await createBotTable(db);
-    // Bad<FF>Id and its look-alike Bad<U+FFFD>Id, which Node.js would make of the typed bytes.
-    await db.exec(`INSERT INTO vars_backup VALUES ('n1', '2020-01-01 10:00:00.000000-05:00', '{"x": 1}', CAST(X'426164FF4964' AS TEXT))`);
-    await db.exec(`INSERT INTO vars_backup VALUES ('n2', '2020-01-01 10:00:00.000000-05:00', '{"x": 2}', CAST(X'426164EFBFBD4964' AS TEXT))`);
+    // Node.js would make Bad<U+FFFD>Id of the typed bytes of Bad<FF>Id.
+    await insertLookAlikes(db, "'2020-01-01 10:00:00.000000-05:00'", "'2020-01-01 10:00:00.000000-05:00'");
   });
 
   afterEach(async () => {
@@ -101,6 +101,6 @@ describe('a strategy name typed with bytes that are not UTF-8', () => {
     const result = await runShell(varsctlLine('purge', `"$(printf 'Bad\\377Id')"`, '--yes', '--no-backup'));
 
     expect(result.exitCode, result.stderr).toBe(0);
-    expect(await db.query(`SELECT id FROM vars_backup WHERE id IN ('n1', 'n2')`)).toEqual([{ id: 'n2' }]);
+    expect(await remainingLookAlikes(db)).toEqual([{ id: 'n2' }]);
   });
 });

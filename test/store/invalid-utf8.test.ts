@@ -10,6 +10,7 @@ import { openStore } from '../../src/store/index.js';
 import { decodeEscaped, encodeEscaped, invalidUtf8Offset } from '../../src/store/utf8.js';
 import { runVarsctl } from '../e2e/run.js';
 import { createBotTable, createTestDatabase, type TestDatabase } from '../support/db.js';
+import { expectExactNameMatches, insertLookAlikes, remainingLookAlikes } from '../support/look-alike-names.js';
 
 // {"a": "<FF>"}: the byte FF can never appear in UTF-8.
 const BAD_HEX = '7B2261223A2022FF227D';
@@ -202,32 +203,18 @@ describe('SQLite variables that are not valid UTF-8', () => {
 
   it('purges the name with the bad byte and not its look-alike', async () => {
     // BadFFId is old, and Bad<U+FFFD>Id is new: a name bound with U+FFFD for the bad byte would match the new one.
-    await db.exec(`INSERT INTO vars_backup VALUES ('n1', '2020-01-01 10:00:00-05:00', '{"x": 1}', CAST(X'426164FF4964' AS TEXT))`);
-    await db.exec(`INSERT INTO vars_backup VALUES ('n2', '2099-01-01 10:00:00-05:00', '{"x": 2}', CAST(X'426164EFBFBD4964' AS TEXT))`);
+    await insertLookAlikes(db, "'2020-01-01 10:00:00-05:00'", "'2099-01-01 10:00:00-05:00'");
 
     const aged = await runVarsctl(['--db', db.url, 'purge', '--older-than', '30d', '--yes', '--backup-dir', folder]);
 
     expect(aged.exitCode, aged.stderr).toBe(0);
-    expect(await db.query(`SELECT id FROM vars_backup WHERE id IN ('n1', 'n2')`)).toEqual([{ id: 'n2' }]);
+    expect(await remainingLookAlikes(db)).toEqual([{ id: 'n2' }]);
   });
 
-  it('reads, streams and deletes a name with a bad byte through the store', async () => {
-    await db.exec(`INSERT INTO vars_backup VALUES ('n1', '2026-12-04 10:00:00-05:00', '{"x": 1}', CAST(X'426164FF4964' AS TEXT))`);
-    await db.exec(`INSERT INTO vars_backup VALUES ('n2', '2026-12-04 10:00:00-05:00', '{"x": 2}', CAST(X'426164EFBFBD4964' AS TEXT))`);
+  it('matches a name with a bad byte exactly', async () => {
+    await insertLookAlikes(db, "'2026-12-04 10:00:00-05:00'", "'2026-12-04 10:00:00-05:00'");
 
-    const store = await openStore({ url: db.url, table: 'vars_backup', lockTimeoutMs: 1000 });
-    try {
-      const streamed: string[] = [];
-      for await (const row of store.streamRows(['Bad\udcffId'])) {
-        streamed.push(row.id ?? '');
-      }
-      expect(streamed).toEqual(['n1']);
-      expect((await store.readStrategy('Bad\udcffId'))?.rows.map((row) => row.id)).toEqual(['n1']);
-      expect(await store.deleteStrategies(['Bad\udcffId'])).toBe(1);
-    } finally {
-      await store.close();
-    }
-    expect(await db.query(`SELECT id FROM vars_backup WHERE id IN ('n1', 'n2')`)).toEqual([{ id: 'n2' }]);
+    await expectExactNameMatches(db);
   });
 
   it('keeps the exact bytes when set rewrites another strategy', async () => {

@@ -8,6 +8,7 @@ import { openStore } from '../../src/store/index.js';
 import { encodeEscaped } from '../../src/store/utf8.js';
 import { runVarsctl } from '../e2e/run.js';
 import { createBotTable, createEncodedDatabase, createTestDatabase, requireRealPostgres, type TestDatabase } from '../support/db.js';
+import { expectExactNameMatches, insertLookAlikes, remainingLookAlikes } from '../support/look-alike-names.js';
 
 // {"a": "<FF>"}: the byte FF can never appear in UTF-8.
 const BAD_HEX = '7B2261223A2022FF227D';
@@ -124,33 +125,18 @@ describe('a SQL_ASCII PostgreSQL database with bytes that are not UTF-8', () => 
 
   it('purges the name with the bad byte and not its look-alike', async () => {
     // Bad<FF>Id is old, and Bad<U+FFFD>Id is live: a name sent with U+FFFD for the bad byte would match the live one.
-    await database().exec(`INSERT INTO vars_backup VALUES ('n1', now() - interval '1 hour', '{"x": 1}', convert_from('\\x426164FF4964'::bytea, 'SQL_ASCII'))`);
-    await database().exec(`INSERT INTO vars_backup VALUES ('n2', now(), '{"x": 2}', convert_from('\\x426164EFBFBD4964'::bytea, 'SQL_ASCII'))`);
+    await insertLookAlikes(database(), "now() - interval '1 hour'", 'now()');
 
     const aged = await runVarsctl(['--db', database().url, 'purge', '--older-than', '30m', '--yes', '--backup-dir', folder]);
 
     expect(aged.exitCode, aged.stderr).toBe(0);
-    const ids = await database().query(`SELECT id FROM vars_backup WHERE id IN ('n1', 'n2') ORDER BY id`);
-    expect(ids).toEqual([{ id: 'n2' }]);
+    expect(await remainingLookAlikes(database())).toEqual([{ id: 'n2' }]);
   });
 
-  it('deletes and streams a name with a bad byte through the store', async () => {
-    await database().exec(`INSERT INTO vars_backup VALUES ('n1', now(), '{"x": 1}', convert_from('\\x426164FF4964'::bytea, 'SQL_ASCII'))`);
-    await database().exec(`INSERT INTO vars_backup VALUES ('n2', now(), '{"x": 2}', convert_from('\\x426164EFBFBD4964'::bytea, 'SQL_ASCII'))`);
+  it('matches a name with a bad byte exactly', async () => {
+    await insertLookAlikes(database(), 'now()', 'now()');
 
-    const store = await openStore({ url: database().url, table: 'vars_backup', lockTimeoutMs: 1000 });
-    try {
-      const streamed: string[] = [];
-      for await (const row of store.streamRows(['Bad\udcffId'])) {
-        streamed.push(row.id ?? '');
-      }
-      expect(streamed).toEqual(['n1']);
-      expect((await store.readStrategy('Bad\udcffId'))?.rows.map((row) => row.id)).toEqual(['n1']);
-      expect(await store.deleteStrategies(['Bad\udcffId'])).toBe(1);
-    } finally {
-      await store.close();
-    }
-    expect(await database().query(`SELECT id FROM vars_backup WHERE id IN ('n1', 'n2')`)).toEqual([{ id: 'n2' }]);
+    await expectExactNameMatches(database());
   });
 
   it.for([
