@@ -142,8 +142,10 @@ function storedPrefix(part: string): string {
   }
 
   let stored = '';
+  let bytes = 0;
   for (const character of part) {
-    if (Buffer.byteLength(stored + character, 'utf8') > POSTGRES_NAME_BYTES) {
+    bytes += Buffer.byteLength(character, 'utf8');
+    if (bytes > POSTGRES_NAME_BYTES) {
       break;
     }
     stored += character;
@@ -174,10 +176,6 @@ export function rejectTemporaryTable(table: TableName, dialect: 'postgresql' | '
 /** Builds the error for a restore into a table that the database drops at disconnection. */
 export function temporaryTableError(table: TableName): UsageError {
   return new UsageError(`cannot restore into ${table.displayName}: a temporary table is dropped when varsctl disconnects, with every row restored`, {
-    hint: `name a table that the bot reads, such as --table ${quoteIdentifierIfNeeded(table.name)}`,
+    hint: `name a table that the bot reads, such as --table ${displayPart(table.name)}`,
   });
-}
-
-function quoteIdentifierIfNeeded(name: string): string {
-  return /^[A-Za-z_][A-Za-z0-9_]*$/.test(name) ? name : JSON.stringify(name);
 }

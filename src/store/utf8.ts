@@ -153,12 +153,12 @@ function isWellFormed(text: string): boolean {
  * rawArguments). Node.js would open the path with U+FFFD in their place,
  * which names another file, or creates one.
  */
-export function requireExactPath(file: string, what: string): void {
+export function requireExactPath(file: string, label: string): void {
   const offset = invalidUtf8Offset(file);
   if (offset === null) {
     return;
   }
-  throw new UsageError(`the ${what} ${JSON.stringify(file)} is not valid UTF-8 at byte ${offset}, so varsctl cannot open it by that name`, {
+  throw new UsageError(`the ${label} ${JSON.stringify(file)} is not valid UTF-8 at byte ${offset}, so varsctl cannot open it by that name`, {
     hint: 'rename it to a UTF-8 name, or reach it through a symbolic link that has one',
   });
 }

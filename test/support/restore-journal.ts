@@ -14,7 +14,7 @@ export interface JournalWait {
 }
 
 /**
- * Waits until the rollback journal of the SQLite file `databaseFile` holds
+ * Waits until the rollback journal of the SQLite file `databaseFile` contains
  * bytes for LASTING_MS, so a signal sent next reaches the restore's own transaction.
  */
 export async function waitForRestoreJournal(databaseFile: string, wait: JournalWait = {}): Promise<void> {
