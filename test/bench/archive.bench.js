@@ -99,6 +99,8 @@ function measureExport(data) {
     sqlite3: path.join(folder, `${data.name}.sqlite.csv`),
     floorPostgres: path.join(folder, `${data.name}.floor.copy`),
     floorSqlite: path.join(folder, `${data.name}.floor.csv`),
+    escapedPostgres: path.join(folder, `${data.name}.escaped.copy`),
+    escapedSqlite: path.join(folder, `${data.name}.escaped.csv`),
   };
   const cases = [
     {
@@ -140,6 +142,20 @@ function measureExport(data) {
       command: process.execPath,
       args: [EXPORT_FLOOR, 'sqlite', data.sqliteSource, files.floorSqlite],
       before: removing(files.floorSqlite),
+    },
+    {
+      key: 'escapedPostgres',
+      label: 'Node.js escaped floor, PostgreSQL',
+      command: process.execPath,
+      args: [EXPORT_FLOOR, 'postgresql', databaseUrl(data.source), files.escapedPostgres, 'escaped'],
+      before: removing(files.escapedPostgres),
+    },
+    {
+      key: 'escapedSqlite',
+      label: 'Node.js escaped floor, SQLite',
+      command: process.execPath,
+      args: [EXPORT_FLOOR, 'sqlite', data.sqliteSource, files.escapedSqlite, 'escaped'],
+      before: removing(files.escapedSqlite),
     },
   ];
   return { files, timings: compare(withDefaults(cases), { runs: RUNS }) };
@@ -226,6 +242,11 @@ function main() {
     floorRow(`export, SQLite, ${label(result)}`, result.exported.floorSqlite, result.exported.sqlite3, EXPORT_TARGET),
   ]);
 
+  const escapedRows = results.flatMap((result) => [
+    floorRow(`export, PostgreSQL, ${label(result)}`, result.exported.escapedPostgres, result.exported.psql, EXPORT_TARGET),
+    floorRow(`export, SQLite, ${label(result)}`, result.exported.escapedSqlite, result.exported.sqlite3, EXPORT_TARGET),
+  ]);
+
   const memoryRow = (measure, pick) => {
     const peaks = results.map((result) => pick(result).peakKb);
     const worst = Math.max(...peaks.map((peak) => peak ?? Infinity));
@@ -267,6 +288,10 @@ function main() {
       'The export floor copies the same rows into a file with the same driver, as the anchors do: the server\'s COPY output streamed as it comes, or CSV lines written as `sqlite3 -csv` writes them:',
       '',
       table(FLOOR_HEADER, floorRows),
+      '',
+      'The escaped floor does the same and also passes every byte it copies through `JSON.stringify` once, the least a file must do whose lines hold each text as a JSON string; it still writes no lines of the format and no digests:',
+      '',
+      table(FLOOR_HEADER, escapedRows),
       '',
       'Peak memory of varsctl (maximum resident set size):',
       '',

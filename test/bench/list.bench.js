@@ -96,6 +96,11 @@ function measure(data) {
       ...floorCase('postgresql', data.postgresUrl, SUMMARY_QUERY('octet_length(variables)'), SUMMARY_COLUMNS),
     },
     {
+      key: 'keysPostgres',
+      label: 'Node.js floor with key count, PostgreSQL',
+      ...floorCase('postgresql', data.postgresUrl, SUMMARY_QUERY('octet_length(variables)'), SUMMARY_COLUMNS, 'count-keys'),
+    },
+    {
       key: 'sqlite',
       label: 'varsctl list, SQLite',
       command: process.execPath,
@@ -111,6 +116,11 @@ function measure(data) {
       key: 'floorSqlite',
       label: 'Node.js floor, SQLite',
       ...floorCase('sqlite', data.sqliteFile, SUMMARY_QUERY('length(CAST(variables AS BLOB))'), SUMMARY_COLUMNS),
+    },
+    {
+      key: 'keysSqlite',
+      label: 'Node.js floor with key count, SQLite',
+      ...floorCase('sqlite', data.sqliteFile, SUMMARY_QUERY('length(CAST(variables AS BLOB))'), SUMMARY_COLUMNS, 'count-keys'),
     },
   ];
   for (const entry of cases) {
@@ -138,6 +148,10 @@ function main() {
     floorRow(`list, PostgreSQL, ${formatCount(strategies)} strategies`, timings.floorPostgres, timings.psql, TARGET),
     floorRow(`list, SQLite, ${formatCount(strategies)} strategies`, timings.floorSqlite, timings.sqlite3, TARGET),
   ]);
+  const keyFloors = results.flatMap(({ strategies, timings }) => [
+    floorRow(`list, PostgreSQL, ${formatCount(strategies)} strategies`, timings.keysPostgres, timings.psql, TARGET),
+    floorRow(`list, SQLite, ${formatCount(strategies)} strategies`, timings.keysSqlite, timings.sqlite3, TARGET),
+  ]);
   const growth = [
     growthRow('list, PostgreSQL', small.timings.postgres, large.timings.postgres, 10),
     growthRow('list, SQLite', small.timings.sqlite, large.timings.sqlite, 10),
@@ -160,6 +174,10 @@ function main() {
       'The floor reads the same rows with the same driver and prints each summary line without the text:',
       '',
       table(FLOOR_HEADER, floors),
+      '',
+      'The floor with the key count also counts the top-level keys of each text with varsctl\'s own quick counter, the least list must do with a text to show its keys:',
+      '',
+      table(FLOOR_HEADER, keyFloors),
       '',
       'Growth with the table:',
       '',

@@ -3,12 +3,17 @@
 // below this program's ratio to the anchor is therefore out of reach for
 // varsctl too, unless it used other drivers.
 //
-// Usage: node export-floor.js postgresql URL FILE
-//        node export-floor.js sqlite DATABASE_FILE FILE
+// With `escaped`, it also passes every byte it copies through
+// JSON.stringify once, the least an export file whose lines hold each text
+// as a JSON string must do, still without lines or digests.
+//
+// Usage: node export-floor.js postgresql URL FILE [escaped]
+//        node export-floor.js sqlite DATABASE_FILE FILE [escaped]
 import { createWriteStream } from 'node:fs';
 import { pipeline } from 'node:stream/promises';
 
-const [dialect, source, file] = process.argv.slice(2);
+const [dialect, source, file, mode] = process.argv.slice(2);
+const escaped = mode === 'escaped';
 const QUERY = 'SELECT id, last_updated, variables, strategy_id FROM vars_backup';
 
 /** Streams the server's COPY output into the file, as psql's \copy does. */
@@ -18,7 +23,15 @@ async function exportFromPostgres() {
   const client = new pg.Client({ connectionString: source });
   await client.connect();
 
-  await pipeline(client.query(copyStreams.to(`COPY (${QUERY}) TO STDOUT`)), createWriteStream(file));
+  const copy = client.query(copyStreams.to(`COPY (${QUERY}) TO STDOUT`));
+  // latin1 decodes one byte to one character, so a chunk that ends inside
+  // a UTF-8 sequence is still decoded whole, and for the cheapest.
+  async function* escapeChunks(chunks) {
+    for await (const chunk of chunks) {
+      yield JSON.stringify(chunk.toString('latin1'));
+    }
+  }
+  await (escaped ? pipeline(copy, escapeChunks, createWriteStream(file)) : pipeline(copy, createWriteStream(file)));
   await client.end();
 }
 
@@ -35,7 +48,8 @@ async function exportFromSqlite() {
   function* chunks() {
     let chunk = '';
     for (const row of db.prepare(QUERY).raw().iterate()) {
-      chunk += `${row.join('\t')}\n`;
+      const line = row.join('\t');
+      chunk += escaped ? `${JSON.stringify(line)}\n` : `${line}\n`;
       if (chunk.length >= CHUNK_CHARACTERS) {
         yield chunk;
         chunk = '';
@@ -47,6 +61,10 @@ async function exportFromSqlite() {
 }
 
 const CHUNK_CHARACTERS = 1 << 20;
+
+if (mode !== undefined && !escaped) {
+  throw new Error(`unknown mode ${mode}: expected escaped or nothing`);
+}
 
 if (dialect === 'postgresql') {
   await exportFromPostgres();

@@ -168,11 +168,17 @@ export function floorRow(measure, floor, anchor, maximum) {
   return [measure, formatTiming(floor), `${formatTiming(anchor)} (${anchor.label})`, formatRatio(ratio), `at most ${maximum}x`, reach];
 }
 
-/** Returns the command that runs lib/floor.js for one query, printing its first `columns` columns when given. */
-export function floorCase(dialect, target, query, columns) {
+/**
+ * Returns the command that runs lib/floor.js for one query, printing its
+ * first `columns` columns when given, and with `mode` (`count-keys`) when given.
+ */
+export function floorCase(dialect, target, query, columns, mode) {
   const args = [FLOOR, dialect, target, query];
   if (columns !== undefined) {
     args.push(String(columns));
+  }
+  if (mode !== undefined) {
+    args.push(mode);
   }
   return { command: process.execPath, args };
 }
