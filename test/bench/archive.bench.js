@@ -289,7 +289,7 @@ function main() {
       '',
       table(FLOOR_HEADER, floorRows),
       '',
-      'The escaped floor does the same and also passes every byte it copies through `JSON.stringify` once, the least a file must do whose lines hold each text as a JSON string; it still writes no lines of the format and no digests:',
+      'The escaped floor does the same and also passes every byte it copies through `JSON.stringify` once. That is the least a file must do whose lines hold each text as a JSON string. It writes no lines of the format and no digests:',
       '',
       table(FLOOR_HEADER, escapedRows),
       '',
