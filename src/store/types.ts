@@ -104,6 +104,13 @@ export interface Store {
   describeTable(): Promise<TableInfo | null>;
 
   /**
+   * Whether a text that is not valid UTF-8 is written with its exact bytes:
+   * always in SQLite, and in PostgreSQL only in a SQL_ASCII database, which
+   * stores bytes unchecked. Other databases would reject or replace them.
+   */
+  storesAnyBytes(): Promise<boolean>;
+
+  /**
    * Summarises every strategy. With `summarize`, each summary goes to it as
    * its row arrives and only what it returns is kept, so a caller that
    * drops the variables text does not hold every text of the table at once.

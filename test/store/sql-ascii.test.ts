@@ -158,4 +158,42 @@ describe('a SQL_ASCII PostgreSQL database with bytes that are not UTF-8', () => 
       await target.close();
     }
   });
+
+  it('restores the copy a purge saved', async () => {
+    await database().exec(`INSERT INTO vars_backup VALUES ('n1', now() - interval '1 day', '{}', convert_from('\\x4261644E616D65FF'::bytea, 'SQL_ASCII'))`);
+    await database().exec(`UPDATE vars_backup SET last_updated = now() WHERE strategy_id = 'GoodText'`);
+
+    const purged = await runVarsctl(['--db', database().url, 'purge', '--older-than', '1h', '--yes', '--backup-dir', folder]);
+    expect(purged.exitCode, purged.stderr).toBe(0);
+    const backup = /saved the purged rows to (\S+);/.exec(purged.stderr)?.[1] ?? '';
+    expect(await database().query(`SELECT id FROM vars_backup WHERE id IN ('b10', 'n1')`)).toEqual([]);
+
+    const restored = await runVarsctl(['--db', database().url, 'restore', backup, '--yes']);
+
+    expect(restored.exitCode, restored.stderr).toBe(0);
+    expect(await storedHex('BadUtf8Text')).toBe(BAD_HEX);
+    const names = await database().query(`SELECT upper(encode(convert_to(strategy_id, 'SQL_ASCII'), 'hex')) AS hex FROM vars_backup WHERE id = 'n1'`);
+    expect(names).toEqual([{ hex: '4261644E616D65FF' }]);
+    expect(await database().query(`SELECT variables FROM vars_backup WHERE strategy_id = 'GoodText'`)).toEqual([{ variables: '{"b": 1}' }]);
+  });
+
+  it('restores bytes from SQLite into SQL_ASCII', async () => {
+    const source = await createTestDatabase('sqlite');
+    const exportFile = path.join(folder, 'from-sqlite.jsonl');
+    try {
+      await createBotTable(source);
+      await source.exec(`INSERT INTO vars_backup VALUES ('s1', '2026-12-04 10:00:00.000000-05:00', CAST(X'7B2263223A2022FE227D' AS TEXT), 'FromSqlite')`);
+      const exported = await runVarsctl(['--db', source.url, 'export', '-o', exportFile]);
+      expect(exported.exitCode, exported.stderr).toBe(0);
+    } finally {
+      await source.close();
+    }
+
+    const dryRun = await runVarsctl(['--db', database().url, 'restore', exportFile, '--dry-run']);
+    expect(dryRun.exitCode, dryRun.stderr).toBe(0);
+    const restored = await runVarsctl(['--db', database().url, 'restore', exportFile, '--yes']);
+
+    expect(restored.exitCode, restored.stderr).toBe(0);
+    expect(await storedHex('FromSqlite')).toBe('7B2263223A2022FE227D');
+  });
 });

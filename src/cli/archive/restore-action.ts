@@ -9,7 +9,7 @@ import {
   type ArchiveRow,
 } from '../../archive/index.js';
 import { CorruptDataError, NotFoundError, UsageError } from '../../errors.js';
-import type { Dialect, RestoreRow, Store } from '../../store/types.js';
+import type { RestoreRow, Store } from '../../store/types.js';
 import { requireExactPath } from '../../store/utf8.js';
 import type { Context } from '../context.js';
 import { abortable, watchInterrupts } from '../interrupt.js';
@@ -71,7 +71,7 @@ async function restoreFrom(context: Context, input: ArchiveInput, options: Resto
   const manifest = await verifyArchive(input, { acceptEdits: options.acceptEdits });
   checkTable(manifest.header, context.options.table, options.tableExplicit);
   const strategyIds = selectStrategies(manifest, options.strategyIds, input.name);
-  checkStorable(manifest, strategyIds, store.dialect, input.name);
+  checkStorable(manifest, strategyIds, { storesAnyBytes: await store.storesAnyBytes(), displayUrl: store.displayUrl }, input.name);
   reportEdits(context, manifest, input.name);
 
   await store.checkRestore();
@@ -115,22 +115,25 @@ function checkTable(header: ArchiveHeader, table: string, explicit: boolean): vo
   });
 }
 
+/** The target database, as checkStorable needs it. */
+interface StorableTarget {
+  readonly storesAnyBytes: boolean;
+  readonly displayUrl: string;
+}
+
 /**
  * Rejects, before anything is written, a strategy whose texts the target
- * database would store differently. An SQLite TEXT column may hold bytes
- * that are not UTF-8, which the export keeps; PostgreSQL would replace them
- * with U+FFFD. No database stores a lone UTF-16 surrogate, which only a
- * hand edit of the file can introduce, and escaped bytes that spell valid
- * UTF-8 come only from another tool.
- *
- * NOTE: a SQL_ASCII database could store bytes that are not UTF-8, but
- * varsctl sends PostgreSQL only UTF-8, so a purge's copy from one is
- * rejected here.
+ * database would store differently. The export keeps bytes that are not
+ * UTF-8, which an SQLite TEXT column or a SQL_ASCII PostgreSQL database
+ * stores and any other PostgreSQL database cannot. No database
+ * stores a lone UTF-16 surrogate, which only a hand edit of the file can
+ * introduce, and escaped bytes that spell valid UTF-8 come only from
+ * another tool.
  */
-function checkStorable(manifest: ArchiveManifest, strategyIds: readonly string[], dialect: Dialect, fileName: string): void {
+function checkStorable(manifest: ArchiveManifest, strategyIds: readonly string[], target: StorableTarget, fileName: string): void {
   for (const strategyId of strategyIds) {
     const unpaired = manifest.strategies.get(strategyId)?.unpaired ?? null;
-    if (unpaired === null || (unpaired.escapedByte && !unpaired.spellsUtf8 && dialect === 'sqlite')) {
+    if (unpaired === null || (unpaired.escapedByte && !unpaired.spellsUtf8 && target.storesAnyBytes)) {
       continue;
     }
 
@@ -144,9 +147,9 @@ function checkStorable(manifest: ArchiveManifest, strategyIds: readonly string[]
     }
     if (unpaired.escapedByte) {
       throw new CorruptDataError(
-        `cannot restore into PostgreSQL: the ${where} is not valid UTF-8 at byte ${unpaired.byteOffset}, and varsctl writes only valid UTF-8 text to PostgreSQL`,
+        `cannot restore into ${target.displayUrl}: the ${where} is not valid UTF-8 at byte ${unpaired.byteOffset}, and this database stores only valid text in its encoding`,
         {
-          hint: `nothing was written; restore it into an SQLite database, which keeps the bytes, or name the other strategies to restore without it`,
+          hint: 'nothing was written; restore it into an SQLite database or a SQL_ASCII PostgreSQL database, which keep the bytes, or name the other strategies to restore without it',
         },
       );
     }

@@ -1,5 +1,6 @@
 import { restoreTextForPostgres } from '../restore.js';
 import type { ColumnKind, RestoreRow } from '../types.js';
+import { encodeEscaped } from '../utf8.js';
 
 /**
  * Rows in COPY's text format, for `COPY table (id, last_updated, variables,
@@ -28,7 +29,11 @@ export function copyTextField(value: string | null): string {
   return text;
 }
 
-/** Encodes rows into chunks of about CHUNK_BYTES of COPY text. */
+/**
+ * Encodes rows into chunks of about CHUNK_BYTES of COPY text. Escaped bytes
+ * go out as the bytes themselves: a SQL_ASCII database stores them, and any
+ * other rejects them, where encoding them as UTF-8 would store U+FFFD.
+ */
 export async function* copyTextChunks(rows: AsyncIterable<RestoreRow>, lastUpdatedKind: ColumnKind): AsyncGenerator<Buffer> {
   let lines: string[] = [];
   let length = 0;
@@ -39,13 +44,13 @@ export async function* copyTextChunks(rows: AsyncIterable<RestoreRow>, lastUpdat
     length += line.length + 1;
 
     if (length >= CHUNK_BYTES) {
-      yield Buffer.from(lines.join(''), 'utf8');
+      yield encodeEscaped(lines.join(''));
       lines = [];
       length = 0;
     }
   }
 
   if (lines.length > 0) {
-    yield Buffer.from(lines.join(''), 'utf8');
+    yield encodeEscaped(lines.join(''));
   }
 }

@@ -106,6 +106,12 @@ export class PostgresStore implements Store {
     return this.run('read the table schema', (client) => this.describe(client));
   }
 
+  async storesAnyBytes(): Promise<boolean> {
+    // describe reads the server encoding whether or not the table exists.
+    await this.describeTable();
+    return this.textAsBytes;
+  }
+
   // NOTE: reads take no lock timeout, so they wait for as long as another
   // session holds an ACCESS EXCLUSIVE lock (ALTER TABLE, VACUUM FULL).
   listSummaries(): Promise<StrategySummary[]>;
@@ -511,6 +517,13 @@ export class PostgresStore implements Store {
    * rolls back.
    */
   private async copyRowsIn(client: pg.Client, rows: AsyncIterable<RestoreRow>, lastUpdatedKind: ColumnKind): Promise<number> {
+    if (this.textAsBytes) {
+      // A SQL_ASCII database checks the bytes a client sends against the
+      // client's encoding, so escaped bytes that are not UTF-8 pass only
+      // when the client declares SQL_ASCII too. SET LOCAL ends with the
+      // transaction.
+      await client.query(`SET LOCAL client_encoding = 'SQL_ASCII'`);
+    }
     const { default: copyStreams } = await import('pg-copy-streams');
     const copy = client.query(copyStreams.from(`COPY ${this.quotedTable} (id, last_updated, variables, strategy_id) FROM STDIN`));
     await pipeline(copyTextChunks(rows, lastUpdatedKind), copy);

@@ -130,6 +130,10 @@ export class SqliteStore implements Store {
     return this.run('read the table schema', () => this.describe());
   }
 
+  async storesAnyBytes(): Promise<boolean> {
+    return true;
+  }
+
   listSummaries(): Promise<StrategySummary[]>;
   listSummaries<T>(summarize: (summary: StrategySummary) => T): Promise<T[]>;
   async listSummaries<T>(summarize?: (summary: StrategySummary) => T): Promise<(T | StrategySummary)[]> {
