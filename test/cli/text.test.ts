@@ -63,6 +63,16 @@ describe('printableName', () => {
     expect(printableName('Bot\u00ad')).toBe('"Bot\\u00ad"');
     expect(printableName('\ufeffBot')).toBe('"\\ufeffBot"');
   });
+
+  it('tells an escaped byte from a spelled escape', () => {
+    expect(printableName('Bad\udcff')).toBe('"Bad\\udcff"');
+    expect(printableName('Bad\\udcff')).toBe('Bad\\udcff');
+  });
+
+  it('tells a newline from a spelled one', () => {
+    expect(printableName('A\nB')).toBe('"A\\nB"');
+    expect(printableName('A\\nB')).toBe('A\\nB');
+  });
 });
 
 describe('displayWidth', () => {

@@ -45,12 +45,14 @@ const INVISIBLE_ALL = new RegExp(INVISIBLE.source, 'g');
 
 /**
  * Shows a name in a table cell. A name that is empty, starts or ends with
- * whitespace, or contains a character that shows as nothing goes in JSON
- * double quotes, with those characters escaped, so `A`, `A ` and `A\u200b`
- * do not look the same. Any other name shows as it is.
+ * whitespace, or contains a character that shows as nothing or as an escape
+ * goes in JSON double quotes, with those characters escaped, so `A`, `A `
+ * and `A\u200b` do not look the same. Inside the quotes a backslash is
+ * doubled, so the byte shown as `"A\udcff"` differs from a name spelled
+ * `A\udcff`, which shows as it is, as any other name does.
  */
 export function printableName(name: string): string {
-  if (name === '' || /^\s|\s$/u.test(name) || INVISIBLE.test(name)) {
+  if (name === '' || /^\s|\s$/u.test(name) || INVISIBLE.test(name) || printable(name) !== name) {
     return printable(JSON.stringify(name)).replace(INVISIBLE_ALL, unicodeEscape);
   }
   return printable(name);
