@@ -92,6 +92,9 @@ export interface ReplaceOptions {
   readonly signal?: AbortSignal;
 }
 
+/** See Store.textCheck. */
+export type TextCheck = (text: string) => Promise<string | null>;
+
 export interface Store {
   readonly dialect: Dialect;
   /** The connection URL with its password masked, for messages. */
@@ -109,6 +112,15 @@ export interface Store {
    * stores bytes unchecked. Other databases would reject or replace them.
    */
   storesAnyBytes(): Promise<boolean>;
+
+  /**
+   * Returns a check of one text against the database's encoding, or null
+   * when the database stores every valid text: SQLite, and PostgreSQL
+   * databases in UTF8 or SQL_ASCII. The check resolves to null for a text
+   * the database can store, and otherwise to the server's reason, such as
+   * a character that LATIN1 lacks.
+   */
+  textCheck(): Promise<TextCheck | null>;
 
   /**
    * Summarises every strategy. With `summarize`, each summary goes to it as

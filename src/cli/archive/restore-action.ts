@@ -18,6 +18,7 @@ import { createProgress } from '../progress.js';
 import { confirm } from '../prompt.js';
 import { quote } from '../render/text.js';
 import { suggestNames } from '../strategy.js';
+import { checkEncodable } from './restore-encoding.js';
 import { planRestore, rowsToRestore, walkPlan, type RestorePlan } from './restore-plan.js';
 import { describePlan, planEntryJson, renderPlannedStrategy } from './restore-render.js';
 
@@ -72,6 +73,7 @@ async function restoreFrom(context: Context, input: ArchiveInput, options: Resto
   checkTable(manifest.header, context.options.table, options.tableExplicit);
   const strategyIds = selectStrategies(manifest, options.strategyIds, input.name);
   checkStorable(manifest, strategyIds, { storesAnyBytes: await store.storesAnyBytes(), displayUrl: store.displayUrl }, input.name);
+  await checkEncodable(store, { input, manifest, strategyIds, acceptEdits: options.acceptEdits });
   reportEdits(context, manifest, input.name);
 
   await store.checkRestore();

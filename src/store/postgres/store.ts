@@ -21,6 +21,7 @@ import type {
   StrategySummary,
   SwapResult,
   TableInfo,
+  TextCheck,
 } from '../types.js';
 import { secretsOf, type PostgresTarget } from '../url.js';
 import { encodeEscaped, invalidUtf8Offset } from '../utf8.js';
@@ -60,6 +61,10 @@ export interface PostgresStoreOptions {
 const FIRST_BATCH_ROWS = 16;
 const STREAM_BATCH_BYTES = 1024 * 1024;
 
+// SQLSTATEs of a text that the database's encoding cannot hold.
+const UNTRANSLATABLE_CHARACTER = '22P05';
+const CHARACTER_NOT_IN_REPERTOIRE = '22021';
+
 // Limits of one multi-row INSERT in a restore: rows, and bytes of variables.
 const INSERT_BATCH_ROWS = 500;
 const INSERT_BATCH_BYTES = 4 * 1024 * 1024;
@@ -83,6 +88,8 @@ export class PostgresStore implements Store {
   private tableInfo: TableInfo | undefined;
   /** True in a SQL_ASCII database, whose texts are selected as bytes (see textColumn). */
   private textAsBytes = false;
+  /** The database's encoding, as describe last read it. */
+  private serverEncoding = 'UTF8';
   /** The loaded row of the last readStrategy, with the tuple version it was read from. */
   private lastRead: LastRead | undefined;
 
@@ -110,6 +117,28 @@ export class PostgresStore implements Store {
     // describe reads the server encoding whether or not the table exists.
     await this.describeTable();
     return this.textAsBytes;
+  }
+
+  async textCheck(): Promise<TextCheck | null> {
+    await this.describeTable();
+    if (this.serverEncoding === 'UTF8' || this.textAsBytes) {
+      return null;
+    }
+
+    // The server converts a bound parameter from the client's UTF-8 into
+    // its own encoding when it receives it, so binding the text is the check.
+    return (text) =>
+      this.run('check a text against the database encoding', async (client) => {
+        try {
+          await client.query('SELECT $1::text IS NULL AS missing', [text]);
+          return null;
+        } catch (error) {
+          if (error instanceof pg.DatabaseError && (error.code === UNTRANSLATABLE_CHARACTER || error.code === CHARACTER_NOT_IN_REPERTOIRE)) {
+            return error.message;
+          }
+          throw error;
+        }
+      });
   }
 
   // NOTE: reads take no lock timeout, so they wait for as long as another
@@ -480,7 +509,8 @@ export class PostgresStore implements Store {
     );
 
     const found = result.rows[0];
-    this.textAsBytes = found?.server_encoding === 'SQL_ASCII';
+    this.serverEncoding = found?.server_encoding ?? 'UTF8';
+    this.textAsBytes = this.serverEncoding === 'SQL_ASCII';
     if (found === undefined || found.oid === null) {
       return null;
     }

@@ -21,6 +21,7 @@ import type {
   StrategySummary,
   SwapResult,
   TableInfo,
+  TextCheck,
 } from '../types.js';
 import type { SqliteTarget } from '../url.js';
 import { encodeEscaped } from '../utf8.js';
@@ -132,6 +133,10 @@ export class SqliteStore implements Store {
 
   async storesAnyBytes(): Promise<boolean> {
     return true;
+  }
+
+  async textCheck(): Promise<TextCheck | null> {
+    return null;
   }
 
   listSummaries(): Promise<StrategySummary[]>;
