@@ -1,6 +1,6 @@
 import { createHash } from 'node:crypto';
 
-import { unpairedSurrogate, type UnpairedSurrogate } from '../store/utf8.js';
+import { encodeEscaped, unpairedSurrogate, type UnpairedSurrogate } from '../store/utf8.js';
 import type { ArchiveHeader, ArchiveRow, ArchiveTimestamp, ArchiveTrailer } from './format.js';
 import { loadsBefore } from './load-order.js';
 import { readArchive } from './reader.js';
@@ -88,14 +88,18 @@ export async function verifyArchive(input: ArchiveInput, options: { acceptEdits:
   throw new Error('readArchive ended without its end entry');
 }
 
-/** SHA-256 of a `variables` text, or of the marker `null` for SQL NULL. */
+/**
+ * SHA-256 of a `variables` text, or of the marker `null` for SQL NULL. The
+ * text is hashed as its exact bytes, because UTF-8 would turn every escaped
+ * byte into U+FFFD, and two texts differing only there would look equal.
+ */
 export function variablesDigest(variables: string | null): string {
   const hash = createHash('sha256');
   if (variables === null) {
     hash.update('null');
   } else {
     hash.update('text:');
-    hash.update(variables, 'utf8');
+    hash.update(encodeEscaped(variables));
   }
   return hash.digest('hex');
 }

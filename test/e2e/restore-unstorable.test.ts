@@ -79,6 +79,19 @@ describe('restore of texts a database cannot store', () => {
     expect(stored).toEqual([{ bytes: INVALID_UTF8_HEX }]);
   });
 
+  it('sees a changed byte that is not UTF-8', async () => {
+    const sqlite = await target('sqlite');
+    await createBotTable(sqlite);
+    // The same text as the export's but for its last byte before the quote: FE for FF.
+    await sqlite.exec(`INSERT INTO vars_backup VALUES ('bad-id', '${TIME}', CAST(X'7B2261223A202278FE227D' AS TEXT), 'Bad')`);
+
+    const planned = await runVarsctl(['--db', sqlite.url, '--json', 'restore', backup, 'Bad', '--dry-run']);
+
+    expect(planned.exitCode, planned.stderr).toBe(0);
+    const plan = JSON.parse(planned.stdout) as { strategy_id: string; status: string }[];
+    expect(plan.map((entry) => [entry.strategy_id, entry.status])).toEqual([['Bad', 'changed']]);
+  });
+
   it.for([
     ['alone', '"variables":"{\\"a\\": 1}"'],
     // An escaped byte in the variables is one SQLite keeps, and must not hide the name's.
