@@ -1,6 +1,7 @@
 import { CorruptDataError } from '../errors.js';
 import { DEPTH_LIMIT_REASON, DEPTH_LIMIT_RISK, Vars, VarsParseError } from '../vars/index.js';
 import { isPlaceholderRow } from '../store/placeholder.js';
+import { unpairedSurrogate } from '../store/utf8.js';
 import type { ArchiveRow } from './format.js';
 
 export { PLACEHOLDER } from '../store/placeholder.js';
@@ -39,6 +40,16 @@ export function checkEditedRow(row: ArchiveRow, lineNumber: number, fileName: st
     throw new CorruptDataError(`${where} and its variables is not a text the bot can load: ${error.message}`, {
       hint: 'fix the variables text in the file (a JSON object in the bot\'s dialect, NaN allowed), then restore again',
       cause: error,
+    });
+  }
+
+  // The parser reads an escaped byte inside a string as a character, but
+  // the bot decodes the stored bytes as UTF-8 and fails. Other lone
+  // surrogates are rejected later, with the reason for each kind.
+  const unpaired = unpairedSurrogate(row.variables);
+  if (unpaired !== null && unpaired.escapedByte && !unpaired.spellsUtf8) {
+    throw new CorruptDataError(`${where} and its variables is not valid UTF-8 at byte ${unpaired.byteOffset}, so the bot cannot load it`, {
+      hint: 'write each character past ASCII as a \\uXXXX escape, as json.dumps does, or put back the exported text, then restore again',
     });
   }
 }

@@ -92,11 +92,14 @@ describe('restore of texts a database cannot store', () => {
     expect(plan.map((entry) => [entry.strategy_id, entry.status])).toEqual([['Bad', 'changed']]);
   });
 
+  const nameSpellsUtf8 = /the strategy_id of strategy .+ on line \d of .+ spells valid UTF-8 as escaped bytes from byte 0, which varsctl never writes/;
+  const editedByte = /was edited and its variables is not valid UTF-8 at byte 7, so the bot cannot load it/;
+
   it.for([
-    ['alone', '"variables":"{\\"a\\": 1}"'],
-    // An escaped byte in the variables is one SQLite keeps, and must not hide the name's.
-    ['beside a byte SQLite keeps', '"variables":"{\\"a\\": \\"\\udcff\\"}"'],
-  ] as const)('rejects a name whose escaped bytes spell UTF-8 %s', async ([, variables]) => {
+    ['alone', '"variables":"{\\"a\\": 1}"', nameSpellsUtf8],
+    // SQLite would keep that byte, but the bot could not load the edited text.
+    ['beside an edited byte', '"variables":"{\\"a\\": \\"\\udcff\\"}"', editedByte],
+  ] as const)('rejects a name whose escaped bytes spell UTF-8 %s', async ([, variables, message]) => {
     const sqlite = await target('sqlite');
     // The bytes C3 A9 spell é: restored, the row would replace the live strategy é unasked.
     await createBotTable(sqlite);
@@ -110,7 +113,7 @@ describe('restore of texts a database cannot store', () => {
     const result = await runVarsctl(['--db', sqlite.url, 'restore', backup, '--yes', '--accept-edits']);
 
     expect(result.exitCode).toBe(5);
-    expect(result.stderr).toMatch(/the strategy_id of strategy .+ on line \d of .+ spells valid UTF-8 as escaped bytes from byte 0, which varsctl never writes/);
+    expect(result.stderr).toMatch(message);
     expect(await tableRows(sqlite)).toEqual(before);
   });
 
@@ -124,6 +127,19 @@ describe('restore of texts a database cannot store', () => {
 
     expect(result.exitCode).toBe(5);
     expect(result.stderr).toMatch(/the variables of strategy 'Good' on line \d of .* contains a lone UTF-16 surrogate at byte 7, which no database stores as written/);
+    expect(await tableExists(sqlite)).toBe(false);
+  });
+
+  it('rejects an escaped byte from an edit', async () => {
+    const sqlite = await target('sqlite');
+    const edited = readFileSync(backup, 'utf8').replace('"variables":"{\\"a\\": 1}"', '"variables":"{\\"a\\": \\"\\udcfe\\"}"');
+    expect(edited).not.toBe(readFileSync(backup, 'utf8'));
+    writeFileSync(backup, edited);
+
+    const result = await runVarsctl(['--db', sqlite.url, 'restore', backup, 'Good', '--yes', '--accept-edits']);
+
+    expect(result.exitCode).toBe(5);
+    expect(result.stderr).toMatch(/\(strategy "Good"\) was edited and its variables is not valid UTF-8 at byte 7, so the bot cannot load it/);
     expect(await tableExists(sqlite)).toBe(false);
   });
 });
