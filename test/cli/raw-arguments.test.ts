@@ -104,3 +104,24 @@ describe('a strategy name typed with bytes that are not UTF-8', () => {
     expect(await remainingLookAlikes(db)).toEqual([{ id: 'n2' }]);
   });
 });
+
+describe('a new strategy named with bytes that are not UTF-8', () => {
+  let db: TestDatabase;
+
+  beforeEach(async () => {
+    db = await createTestDatabase('postgresql');
+    await createBotTable(db);
+  });
+
+  afterEach(async () => {
+    await db.close();
+  });
+
+  it('is rejected by a UTF-8 PostgreSQL database', async () => {
+    const result = await runShell(`${varsctlCommand()} --db ${shellQuote(db.url)} set "$(printf 'New\\377')" k 1 --create`);
+
+    expect(result.exitCode).toBe(2);
+    expect(result.stderr).toContain('strategy name "New\\udcff" is not valid UTF-8 at byte 3, and this database stores only valid text');
+    expect(await db.query(`SELECT strategy_id FROM vars_backup WHERE strategy_id LIKE 'New%'`)).toEqual([]);
+  });
+});

@@ -6,7 +6,7 @@ import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 
 import { openStore } from '../../src/store/index.js';
 import { encodeEscaped } from '../../src/store/utf8.js';
-import { runVarsctl } from '../e2e/run.js';
+import { runShell, runVarsctl, shellQuote, varsctlCommand } from '../e2e/run.js';
 import { createBotTable, createEncodedDatabase, createTestDatabase, requireRealPostgres, type TestDatabase } from '../support/db.js';
 import { expectExactNameMatches, insertLookAlikes, remainingLookAlikes } from '../support/look-alike-names.js';
 
@@ -175,6 +175,17 @@ describe('a SQL_ASCII PostgreSQL database with bytes that are not UTF-8', () => 
     const names = await database().query(`SELECT upper(encode(convert_to(strategy_id, 'SQL_ASCII'), 'hex')) AS hex FROM vars_backup WHERE id = 'n1'`);
     expect(names).toEqual([{ hex: '4261644E616D65FF' }]);
     expect(await database().query(`SELECT variables FROM vars_backup WHERE strategy_id = 'GoodText'`)).toEqual([{ variables: '{"b": 1}' }]);
+  });
+
+  it('creates a strategy named with a bad byte', async () => {
+    const created = await runShell(`${varsctlCommand()} --db ${shellQuote(database().url)} set "$(printf 'New\\377')" k 1 --create`);
+
+    expect(created.exitCode, created.stderr).toBe(0);
+    const names = await database().query(`SELECT upper(encode(convert_to(strategy_id, 'SQL_ASCII'), 'hex')) AS hex FROM vars_backup WHERE strategy_id LIKE 'New%'`);
+    expect(names).toEqual([{ hex: '4E6577FF' }]);
+    const shown = await runShell(`${varsctlCommand()} --db ${shellQuote(database().url)} show "$(printf 'New\\377')" k`);
+    expect(shown.exitCode, shown.stderr).toBe(0);
+    expect(shown.stdout).toBe('1\n');
   });
 
   it('restores bytes from SQLite into SQL_ASCII', async () => {

@@ -3,7 +3,7 @@ import { pipeline } from 'node:stream/promises';
 
 import pg from 'pg';
 
-import { NotFoundError } from '../../errors.js';
+import { NotFoundError, UsageError } from '../../errors.js';
 import { quoteIdentifier, quoteTableName, rejectTemporaryTable, temporaryTableError, type TableName } from '../identifiers.js';
 import { lastReadOf, versionOfRead, type LastRead } from '../last-read.js';
 import { PLACEHOLDER } from '../placeholder.js';
@@ -276,11 +276,15 @@ export class PostgresStore implements Store {
   async insertStrategy(strategyId: string, variables: string): Promise<BackupRow> {
     return this.run(`insert strategy "${strategyId}"`, async (client) => {
       const info = await this.requireTable(client);
+      this.requireStorableName(strategyId);
 
+      // In a SQL_ASCII database the name goes as its exact bytes, which
+      // convert_from passes through unchanged there.
+      const name = this.textAsBytes ? `convert_from($4::bytea, 'SQL_ASCII')` : '$4';
       const result = await client.query<PostgresRow>(
-        `INSERT INTO ${this.quotedTable} (id, last_updated, variables, strategy_id) VALUES ($1, $2, $3, $4)
+        `INSERT INTO ${this.quotedTable} (id, last_updated, variables, strategy_id) VALUES ($1, $2, $3, ${name})
          RETURNING ${rowColumns(info, this.textAsBytes)}`,
-        [randomUUID(), nowText(info), variables, strategyId],
+        [randomUUID(), nowText(info), variables, this.textAsBytes ? encodeEscaped(strategyId) : strategyId],
       );
       return toBackupRow(result.rows[0] as PostgresRow);
     });
@@ -458,6 +462,21 @@ export class PostgresStore implements Store {
       return encodeEscaped(strategyId);
     }
     return invalidUtf8Offset(strategyId) === null ? strategyId : null;
+  }
+
+  /**
+   * Rejects a new name with bytes that are not UTF-8 where the database
+   * cannot store them: node-pg would send U+FFFD in their place, and the
+   * row would be stored under another name than the one typed.
+   */
+  private requireStorableName(strategyId: string): void {
+    const offset = invalidUtf8Offset(strategyId);
+    if (offset === null || this.textAsBytes) {
+      return;
+    }
+    throw new UsageError(`strategy name ${JSON.stringify(strategyId)} is not valid UTF-8 at byte ${offset}, and this database stores only valid text`, {
+      hint: 'type the name as UTF-8; only an SQLite or a SQL_ASCII PostgreSQL database keeps such bytes',
+    });
   }
 
   /** Binds names for strategyIn as nameParameter binds one, leaving out a name that can match no row. */
