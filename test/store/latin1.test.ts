@@ -90,4 +90,15 @@ describe('restore into a LATIN1 PostgreSQL database', () => {
     expect(result.exitCode).toBe(5);
     expect(result.stderr).toContain(`the strategy_id of strategy 'Bot €' on line 3 of ${named}`);
   });
+
+  it('rejects a new name LATIN1 lacks', async () => {
+    await createBotTable(database());
+
+    const result = await runVarsctl(['--db', database().url, 'set', 'Bot €', 'k', '1', '--create']);
+
+    expect(result.exitCode).toBe(2);
+    expect(result.stderr).toContain('has no equivalent in encoding "LATIN1"');
+    expect(result.stderr).toContain("hint: the database's encoding cannot store a character of this text");
+    expect(await database().query(`SELECT strategy_id FROM vars_backup WHERE strategy_id LIKE 'Bot%'`)).toEqual([]);
+  });
 });

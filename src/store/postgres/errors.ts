@@ -120,6 +120,12 @@ export function postgresError(error: unknown, context: PostgresErrorContext): Er
         hint: 'a json or jsonb variables column cannot hold NaN or Infinity; change the column to text, as the bot creates it',
         cause,
       });
+    case '22P05':
+    case '22021':
+      return new UsageError(`${failed}: ${detail}`, {
+        hint: "the database's encoding cannot store a character of this text; write it with characters the encoding has, or use a UTF8 database",
+        cause,
+      });
     case '57P01':
     case '57P02':
     case '57P03':
