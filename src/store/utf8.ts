@@ -53,6 +53,11 @@ export function encodeEscaped(text: string): Buffer {
   return Buffer.concat(parts);
 }
 
+/** Counts the bytes a text is stored as: its UTF-8, with each escaped byte one byte. */
+export function storedByteLength(text: string): number {
+  return isWellFormed(text) ? Buffer.byteLength(text, 'utf8') : encodeEscaped(text).length;
+}
+
 /** Byte offset of the first byte that is not valid UTF-8, or null when there is none. */
 export function invalidUtf8Offset(text: string): number | null {
   if (isWellFormed(text)) {

@@ -141,6 +141,18 @@ describe('SQLite variables that are not valid UTF-8', () => {
     expect(result.stdoutBytes.toString('hex').toUpperCase()).toBe(BAD_HEX);
   });
 
+  it('counts each bad byte as one byte in the rows note', async () => {
+    // C0 AF is two bytes that are not UTF-8, each escaped apart.
+    await db.exec(`INSERT INTO vars_backup VALUES ('d1', '2026-12-04 10:00:00-05:00', CAST(X'7B2262223A2022C0AF227D' AS TEXT), 'Dup')`);
+    await db.exec(`INSERT INTO vars_backup VALUES ('d2', '2026-12-03 10:00:00-05:00', '{"b": 1}', 'Dup')`);
+
+    const result = await runVarsctl(['--db', db.url, 'show', 'Dup', '--raw']);
+
+    expect(result.exitCode, result.stderr).toBe(0);
+    expect(result.stderr).toMatch(/\* id d1 .* 11 bytes\n/);
+    expect(result.stderr).toMatch(/ {3}id d2 .* 8 bytes\n/);
+  });
+
   it('lists the strategy as unreadable with the byte offset', async () => {
     const result = await runVarsctl(['--db', db.url, 'list']);
     expect(result.exitCode).toBe(0);

@@ -1,4 +1,5 @@
 import type { BackupRow, StrategyRows } from '../../store/types.js';
+import { storedByteLength } from '../../store/utf8.js';
 import { formatNewYork } from '../time.js';
 import { printable, quote } from './text.js';
 
@@ -42,5 +43,5 @@ function describeSize(row: BackupRow): string {
   if (row.variables === null) {
     return 'variables NULL';
   }
-  return `${Buffer.byteLength(row.variables, 'utf8')} bytes`;
+  return `${storedByteLength(row.variables)} bytes`;
 }
