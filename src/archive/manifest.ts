@@ -1,5 +1,6 @@
 import { createHash } from 'node:crypto';
 
+import { isNotATime } from '../store/restore.js';
 import { encodeEscaped, unpairedSurrogate, type UnpairedSurrogate } from '../store/utf8.js';
 import type { ArchiveHeader, ArchiveRow, ArchiveTimestamp, ArchiveTrailer } from './format.js';
 import { loadsBefore } from './load-order.js';
@@ -25,13 +26,20 @@ export interface ArchiveStrategy {
   readonly edited: boolean;
   /** Its first row with a text that is not well-formed Unicode, or null (the usual case). */
   readonly unpaired: UnpairedText | null;
+  /** Its first row with the character NUL in a text, which PostgreSQL cannot store, or null. */
+  readonly nul: TextPosition | null;
+  /** Its first row whose last_updated is a text that is neither a time nor infinity, or null. */
+  readonly notATime: { readonly line: number; readonly text: string } | null;
 }
 
-/** A row text with a lone surrogate, such as bytes from an SQLite TEXT column that are not UTF-8. */
-export interface UnpairedText extends UnpairedSurrogate {
+/** The position of a text in an export: its line and column. */
+export interface TextPosition {
   readonly line: number;
   readonly column: 'strategy_id' | 'id' | 'last_updated' | 'variables';
 }
+
+/** A row text with a lone surrogate, such as bytes from an SQLite TEXT column that are not UTF-8. */
+export interface UnpairedText extends UnpairedSurrogate, TextPosition {}
 
 export interface EditedRow {
   readonly line: number;
@@ -114,6 +122,8 @@ function addRow(previous: ArchiveStrategy | undefined, row: ArchiveRow, line: nu
       loadedVariablesDigest: variablesDigest(row.variables),
       edited,
       unpaired: findUnpaired(row, line),
+      nul: findNul(row, line),
+      notATime: findNotATime(row, line),
     };
   }
 
@@ -126,20 +136,37 @@ function addRow(previous: ArchiveStrategy | undefined, row: ArchiveRow, line: nu
     loadedVariablesDigest: loaded ? variablesDigest(row.variables) : previous.loadedVariablesDigest,
     edited: previous.edited || edited,
     unpaired: moreSevere(previous.unpaired, findUnpaired(row, line)),
+    nul: previous.nul ?? findNul(row, line),
+    notATime: previous.notATime ?? findNotATime(row, line),
   };
 }
 
-/** Finds the most severe text of a row that is not well-formed Unicode (see moreSevere). */
-function findUnpaired(row: ArchiveRow, line: number): UnpairedText | null {
-  const columns = [
+function rowTexts(row: ArchiveRow) {
+  return [
     ['variables', row.variables],
     ['strategy_id', row.strategyId],
     ['id', row.id],
     ['last_updated', row.lastUpdated?.text ?? null],
   ] as const;
+}
 
+function findNul(row: ArchiveRow, line: number): TextPosition | null {
+  for (const [column, text] of rowTexts(row)) {
+    if (text?.includes('\u0000')) {
+      return { line, column };
+    }
+  }
+  return null;
+}
+
+function findNotATime(row: ArchiveRow, line: number): { line: number; text: string } | null {
+  return row.lastUpdated !== null && isNotATime(row.lastUpdated) ? { line, text: row.lastUpdated.text } : null;
+}
+
+/** Finds the most severe text of a row that is not well-formed Unicode (see moreSevere). */
+function findUnpaired(row: ArchiveRow, line: number): UnpairedText | null {
   let worst: UnpairedText | null = null;
-  for (const [column, text] of columns) {
+  for (const [column, text] of rowTexts(row)) {
     const found = text === null ? null : unpairedSurrogate(text);
     worst = moreSevere(worst, found === null ? null : { ...found, line, column });
   }

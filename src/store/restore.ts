@@ -29,6 +29,14 @@ export function restoreTextForSqlite(row: RestoreRow): string | null {
 }
 
 /**
+ * Tells whether a last_updated is a text that PostgreSQL's timestamp
+ * columns reject: neither a time varsctl reads nor infinity.
+ */
+export function isNotATime(timestamp: { readonly text: string; readonly epochMicros: bigint | null }): boolean {
+  return timestamp.epochMicros === null && !/^[+-]?infinity$/i.test(timestamp.text);
+}
+
+/**
  * PostgreSQL gets the instant with an explicit offset, so the session's
  * TimeZone cannot shift it. A timestamp without time zone column gets New
  * York wall time, the reading varsctl applies to it.
@@ -40,11 +48,12 @@ export function restoreTextForPostgres(row: RestoreRow, columnKind: ColumnKind):
   }
 
   if (timestamp.epochMicros === null) {
-    if (/^[+-]?infinity$/i.test(timestamp.text) || (columnKind !== 'timestamptz' && columnKind !== 'timestamp')) {
+    if (!isNotATime(timestamp) || (columnKind !== 'timestamptz' && columnKind !== 'timestamp')) {
       return timestamp.text;
     }
+    // restore checks this before it writes; this is the last guard.
     throw new CorruptDataError(
-      `last_updated "${timestamp.text}" of strategy "${row.strategyId}" is not a time, so PostgreSQL cannot store it`,
+      `last_updated ${JSON.stringify(timestamp.text)} of strategy ${JSON.stringify(row.strategyId)} is not a time, so PostgreSQL cannot store it`,
       { hint: 'fix last_updated of that row in the export file, or restore into SQLite, which keeps any text' },
     );
   }

@@ -142,4 +142,49 @@ describe('restore of texts a database cannot store', () => {
     expect(result.stderr).toMatch(/\(strategy "Good"\) was edited and its variables is not valid UTF-8 at byte 7, so the bot cannot load it/);
     expect(await tableExists(sqlite)).toBe(false);
   });
+
+  it.for([
+    ['the dry run', ['--dry-run']],
+    ['the real run', ['--yes']],
+  ] as const)('rejects a NUL character for PostgreSQL in %s', async ([, flags]) => {
+    await source.exec(`INSERT INTO vars_backup VALUES ('nul-id', '${TIME}', CAST(X'7B2261223A2022610062227D' AS TEXT), 'Nul')`);
+    const withNul = path.join(folder, 'nul.jsonl');
+    const exported = await runVarsctl(['--db', source.url, 'export', 'Nul', '-o', withNul]);
+    expect(exported.exitCode, exported.stderr).toBe(0);
+    const postgres = await target('postgresql');
+
+    const result = await runVarsctl(['--db', postgres.url, 'restore', withNul, ...flags]);
+
+    expect(result.exitCode).toBe(5);
+    expect(result.stderr).toContain(`the variables of strategy 'Nul' on line 2 of ${withNul} contains the character NUL (\\u0000), which PostgreSQL text cannot store`);
+    expect(await tableExists(postgres)).toBe(false);
+  });
+
+  it('keeps a NUL character in SQLite', async () => {
+    await source.exec(`INSERT INTO vars_backup VALUES ('nul-id', '${TIME}', CAST(X'7B2261223A2022610062227D' AS TEXT), 'Nul')`);
+    const withNul = path.join(folder, 'nul.jsonl');
+    expect((await runVarsctl(['--db', source.url, 'export', 'Nul', '-o', withNul])).exitCode).toBe(0);
+    const sqlite = await target('sqlite');
+
+    const result = await runVarsctl(['--db', sqlite.url, 'restore', withNul, '--yes']);
+
+    expect(result.exitCode, result.stderr).toBe(0);
+    expect(await sqlite.query(`SELECT hex(variables) AS bytes FROM vars_backup WHERE strategy_id = 'Nul'`)).toEqual([{ bytes: '7B2261223A2022610062227D' }]);
+  });
+
+  it.for([
+    ['the dry run', ['--dry-run']],
+    ['the real run', ['--yes']],
+  ] as const)('rejects a last_updated that is not a time in %s', async ([, flags]) => {
+    await insertRow(source, { id: 'odd-id', last_updated: 'after lunch', variables: '{"a": 1}', strategy_id: 'OddTime' });
+    const oddTime = path.join(folder, 'odd-time.jsonl');
+    expect((await runVarsctl(['--db', source.url, 'export', 'OddTime', '-o', oddTime])).exitCode).toBe(0);
+    const postgres = await target('postgresql');
+
+    const result = await runVarsctl(['--db', postgres.url, 'restore', oddTime, ...flags]);
+
+    expect(result.exitCode).toBe(5);
+    expect(result.stderr).toContain(`the last_updated of strategy 'OddTime' on line 2 of ${oddTime} is 'after lunch', which is not a time, so its timestamptz column cannot store it`);
+    expect(await tableExists(postgres)).toBe(false);
+  });
 });

@@ -18,8 +18,8 @@ import { createProgress } from '../progress.js';
 import { confirm } from '../prompt.js';
 import { quote } from '../render/text.js';
 import { suggestNames } from '../strategy.js';
-import { checkEncodable } from './restore-encoding.js';
 import { planRestore, rowsToRestore, walkPlan, type RestorePlan } from './restore-plan.js';
+import { checkStorable } from './restore-storable.js';
 import { describePlan, planEntryJson, renderPlannedStrategy } from './restore-render.js';
 
 interface WalkOptions {
@@ -72,8 +72,7 @@ async function restoreFrom(context: Context, input: ArchiveInput, options: Resto
   const manifest = await verifyArchive(input, { acceptEdits: options.acceptEdits });
   checkTable(manifest.header, context.options.table, options.tableExplicit);
   const strategyIds = selectStrategies(manifest, options.strategyIds, input.name);
-  checkStorable(manifest, strategyIds, { storesAnyBytes: await store.storesAnyBytes(), displayUrl: store.displayUrl }, input.name);
-  await checkEncodable(store, { input, manifest, strategyIds, acceptEdits: options.acceptEdits });
+  await checkStorable(store, { input, manifest, strategyIds, acceptEdits: options.acceptEdits });
   reportEdits(context, manifest, input.name);
 
   await store.checkRestore();
@@ -115,50 +114,6 @@ function checkTable(header: ArchiveHeader, table: string, explicit: boolean): vo
   throw new UsageError(`the export is of table ${header.source.table}, but the restore would write into ${table}`, {
     hint: `add --table ${header.source.table} to restore into the same table, or --table ${table} to restore into ${table}`,
   });
-}
-
-/** The target database, as checkStorable needs it. */
-interface StorableTarget {
-  readonly storesAnyBytes: boolean;
-  readonly displayUrl: string;
-}
-
-/**
- * Rejects, before anything is written, a strategy whose texts the target
- * database would store differently. The export keeps bytes that are not
- * UTF-8, which an SQLite TEXT column or a SQL_ASCII PostgreSQL database
- * stores and any other PostgreSQL database cannot. No database
- * stores a lone UTF-16 surrogate, which only a hand edit of the file can
- * introduce, and escaped bytes that spell valid UTF-8 come only from
- * another tool.
- */
-function checkStorable(manifest: ArchiveManifest, strategyIds: readonly string[], target: StorableTarget, fileName: string): void {
-  for (const strategyId of strategyIds) {
-    const unpaired = manifest.strategies.get(strategyId)?.unpaired ?? null;
-    if (unpaired === null || (unpaired.escapedByte && !unpaired.spellsUtf8 && target.storesAnyBytes)) {
-      continue;
-    }
-
-    const where = `${unpaired.column} of strategy ${quote(strategyId)} on line ${unpaired.line} of ${fileName}`;
-    if (unpaired.spellsUtf8) {
-      // varsctl never writes such escapes, and comparing the text with the
-      // database's would disagree with the bytes the restore writes.
-      throw new CorruptDataError(`the ${where} spells valid UTF-8 as escaped bytes from byte ${unpaired.byteOffset}, which varsctl never writes`, {
-        hint: 'nothing was written; write those characters themselves in the file (a changed file restores only with --accept-edits)',
-      });
-    }
-    if (unpaired.escapedByte) {
-      throw new CorruptDataError(
-        `cannot restore into ${target.displayUrl}: the ${where} is not valid UTF-8 at byte ${unpaired.byteOffset}, and this database stores only valid text in its encoding`,
-        {
-          hint: 'nothing was written; restore it into an SQLite database or a SQL_ASCII PostgreSQL database, which keep the bytes, or name the other strategies to restore without it',
-        },
-      );
-    }
-    throw new CorruptDataError(`the ${where} contains a lone UTF-16 surrogate at byte ${unpaired.byteOffset}, which no database stores as written`, {
-      hint: 'nothing was written; write that character as an escape inside the text, as json.dumps does (\\udc00), and restore with --accept-edits',
-    });
-  }
 }
 
 function selectStrategies(manifest: ArchiveManifest, requested: readonly string[], fileName: string): string[] {
