@@ -124,6 +124,9 @@ export interface UnpairedSurrogate {
 
 const UNPAIRED_SURROGATE = /[\ud800-\udbff](?![\udc00-\udfff])|(?<![\ud800-\udbff])[\udc00-\udfff]/;
 
+// A lone surrogate that is not an escaped byte (see ESCAPED_BYTE).
+const OTHER_UNPAIRED = /[\ud800-\udbff](?![\udc00-\udfff])|(?<![\ud800-\udbff])[\udc00-\udc7f\udd00-\udfff]/g;
+
 /** Finds the first lone surrogate of a text, or returns null for well-formed text (the usual case, checked natively). */
 export function unpairedSurrogate(text: string): UnpairedSurrogate | null {
   if (isWellFormed(text)) {
@@ -139,8 +142,18 @@ export function unpairedSurrogate(text: string): UnpairedSurrogate | null {
   return {
     byteOffset: Buffer.byteLength(text.slice(0, match.index), 'utf8'),
     escapedByte,
-    spellsUtf8: escapedByte && decodeEscaped(encodeEscaped(text)) !== text,
+    spellsUtf8: escapedByte && escapesSpellUtf8(text),
   };
+}
+
+/**
+ * Tells whether escaped bytes of a text together spell valid UTF-8. Other
+ * lone surrogates are set aside as U+FFFD first, because UTF-8 cannot
+ * encode them, and the round trip would then differ for their sake alone.
+ */
+function escapesSpellUtf8(text: string): boolean {
+  const escapesOnly = text.replace(OTHER_UNPAIRED, '\ufffd');
+  return decodeEscaped(encodeEscaped(escapesOnly)) !== escapesOnly;
 }
 
 /**

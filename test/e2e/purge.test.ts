@@ -123,6 +123,16 @@ describe.each(DIALECTS)('purge on %s', (dialect) => {
     expect(backupFiles()).toEqual([]);
   });
 
+  it('names a strategy of unknown age it skipped', async () => {
+    await insertRow(db, { id: 'no-time', last_updated: null, variables: '{"a": 3}', strategy_id: 'NoTime' });
+
+    const result = await varsctl('purge', '--older-than', '1000d', '--yes');
+
+    expect(result.exitCode, result.stderr).toBe(0);
+    expect(result.stderr).toContain("--older-than skipped 1 strategy whose last_updated is not a readable time: 'NoTime'; name it to purge it");
+    expect(await strategyIds()).toContain('NoTime');
+  });
+
   it('skips the backup with --no-backup', async () => {
     const result = await varsctl('purge', 'OldWheel', '--yes', '--no-backup');
 

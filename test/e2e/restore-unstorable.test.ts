@@ -50,7 +50,7 @@ describe('restore of texts a database cannot store', () => {
 
     expect(result.exitCode).toBe(5);
     expect(result.stderr).toContain(
-      `the variables of strategy 'Bad' on line 3 of ${backup} is not valid UTF-8 at byte 8, and this database stores only valid text in its encoding`,
+      `the variables of strategy 'Bad' on line 3 of ${backup} is not valid UTF-8 at byte 8, and this database cannot store such bytes as they are`,
     );
     expect(result.stderr).toMatch(/hint: nothing was written; restore it into an SQLite database or a SQL_ASCII PostgreSQL database/);
     expect(await tableExists(postgres)).toBe(false);

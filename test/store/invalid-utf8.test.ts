@@ -7,7 +7,7 @@ import fc from 'fast-check';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 
 import { openStore } from '../../src/store/index.js';
-import { decodeEscaped, encodeEscaped, invalidUtf8Offset } from '../../src/store/utf8.js';
+import { decodeEscaped, encodeEscaped, invalidUtf8Offset, unpairedSurrogate } from '../../src/store/utf8.js';
 import { runVarsctl } from '../e2e/run.js';
 import { createBotTable, createTestDatabase, type TestDatabase } from '../support/db.js';
 import { expectExactNameMatches, insertLookAlikes, remainingLookAlikes } from '../support/look-alike-names.js';
@@ -46,6 +46,21 @@ describe('surrogateescape decoding', () => {
 
   it('finds nothing in a valid text with an astral character', () => {
     expect(invalidUtf8Offset('{"a": "😀"}')).toBeNull();
+  });
+});
+
+describe('unpairedSurrogate', () => {
+  it.each([
+    ['an escaped byte', 'a\udcff', { byteOffset: 1, escapedByte: true, spellsUtf8: false }],
+    ['escapes that spell é', '\udcc3\udca9', { byteOffset: 0, escapedByte: true, spellsUtf8: true }],
+    ['an escaped byte before another surrogate', 'a\udcff\ud800', { byteOffset: 1, escapedByte: true, spellsUtf8: false }],
+    ['another surrogate first', '\ud800x\udcc3\udca9', { byteOffset: 0, escapedByte: false, spellsUtf8: false }],
+  ])('describes %s', (_, text, expected) => {
+    expect(unpairedSurrogate(text)).toEqual(expected);
+  });
+
+  it('finds nothing in well-formed text', () => {
+    expect(unpairedSurrogate('é😀')).toBeNull();
   });
 });
 

@@ -52,10 +52,10 @@ export async function purgeStrategies(context: Context, options: PurgeOptions): 
 
   if (selection.unknownAge.length > 0) {
     context.output.warn(
-      `--older-than skipped ${selection.unknownAge.length} strategies whose last_updated is not a readable time: ` +
+      `--older-than skipped ${countStrategies(selection.unknownAge.length)} whose last_updated is not a readable time: ` +
         selection.unknownAge.slice(0, 5).map(quote).join(', ') +
         (selection.unknownAge.length > 5 ? ', ...' : '') +
-        '; name them to purge them',
+        (selection.unknownAge.length === 1 ? '; name it to purge it' : '; name them to purge them'),
     );
   }
 

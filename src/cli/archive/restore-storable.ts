@@ -57,7 +57,7 @@ function checkUnpaired(request: StorableRequest, target: UnpairedTarget): void {
     }
     if (unpaired.escapedByte) {
       throw new CorruptDataError(
-        `cannot restore into ${target.displayUrl}: the ${where} is not valid UTF-8 at byte ${unpaired.byteOffset}, and this database stores only valid text in its encoding`,
+        `cannot restore into ${target.displayUrl}: the ${where} is not valid UTF-8 at byte ${unpaired.byteOffset}, and this database cannot store such bytes as they are`,
         {
           hint: 'nothing was written; restore it into an SQLite database or a SQL_ASCII PostgreSQL database, which keep the bytes, or name the other strategies to restore without it',
         },
