@@ -42,7 +42,14 @@ export function resolveDatabaseUrl(request: ResolveUrlRequest): ResolvedUrl {
   const loaded = loadEnvFile(request);
   const warnings = [...(loaded?.warnings ?? [])];
 
-  if (request.db !== undefined && request.db !== '') {
+  // An empty --db is most likely an unset shell variable. Falling back to
+  // the bot's own URL would point a restore or purge at the wrong database.
+  if (request.db === '') {
+    throw new UsageError('--db is empty', {
+      hint: `give a database URL, or leave out --db to use ${URL_VARIABLE}`,
+    });
+  }
+  if (request.db !== undefined) {
     return { url: request.db, source: '--db', warnings, notes: [] };
   }
 

@@ -74,6 +74,13 @@ describe('resolveDatabaseUrl', () => {
     expect(resolved.source).toBe('--db');
   });
 
+  it('rejects an empty --db instead of the variable', () => {
+    const resolve = () => resolveDatabaseUrl({ db: '', envFile: undefined, cwd: folder, env: { DB_CONNECTION_STR: 'sqlite:///bot.db' } });
+
+    expect(resolve).toThrow(UsageError);
+    expect(resolve).toThrow('--db is empty');
+  });
+
   it('keeps the environment over .env', () => {
     writeEnv('DB_CONNECTION_STR=sqlite:///file.db\n');
     const resolved = resolveDatabaseUrl({ db: undefined, envFile: undefined, cwd: folder, env: { DB_CONNECTION_STR: 'sqlite:///env.db' } });
