@@ -84,7 +84,22 @@ export interface RestoreRow {
   readonly strategyId: string;
 }
 
-export interface ReplaceOptions {
+/**
+ * A check of the rows a write is about to delete, run inside the write's
+ * transaction once those rows are locked, so that no other writer can
+ * change them before the commit. `row` gets each row of the strategies,
+ * and `end`, called after the last, throws to roll the write back.
+ */
+export interface RowsCheck {
+  row(row: BackupRow): void;
+  end(): void;
+}
+
+export interface DeleteOptions {
+  readonly check?: RowsCheck;
+}
+
+export interface ReplaceOptions extends DeleteOptions {
   /**
    * Checked once more before COMMIT, because an abort (Ctrl-C) that arrives
    * while the last batch is written is not seen by the loop over `rows`.
@@ -151,7 +166,7 @@ export interface Store {
   insertStrategy(strategyId: string, variables: string): Promise<BackupRow>;
 
   /** Delete every row of these strategies in one transaction; returns rows deleted. */
-  deleteStrategies(strategyIds: readonly string[]): Promise<number>;
+  deleteStrategies(strategyIds: readonly string[], options?: DeleteOptions): Promise<number>;
 
   /** Stream rows (all, or of the named strategies) with bounded memory. */
   streamRows(strategyIds?: readonly string[]): AsyncIterable<BackupRow>;

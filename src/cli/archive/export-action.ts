@@ -70,6 +70,8 @@ export interface WriteExportOptions {
   /** Aborts the export, which then discards the sink and throws the reason. */
   readonly signal: AbortSignal;
   readonly progress: Progress;
+  /** Gets each row as the store read it, before it is written. */
+  readonly onRow?: (row: BackupRow) => void;
 }
 
 /**
@@ -88,7 +90,7 @@ export async function writeExport(store: Store, strategyIds: readonly string[], 
   // encoding overlap with the file system instead of waiting for it.
   let writing: Promise<void> | undefined;
   try {
-    const rows = abortable(archiveRows(store, strategyIds), options.signal);
+    const rows = abortable(archiveRows(store, strategyIds, options.onRow), options.signal);
     // Reusing chunks is safe because each write completes before the chunk after the next one is requested.
     for await (const chunk of encodeArchive(rows, writer, { reuseChunks: true })) {
       await writing;
@@ -138,9 +140,10 @@ async function openSink(options: ExportOptions, createdAt: Date): Promise<Export
   return openFileSink({ path, replace: options.force });
 }
 
-async function* archiveRows(store: Store, strategyIds: readonly string[]): AsyncGenerator<ArchiveRow> {
+async function* archiveRows(store: Store, strategyIds: readonly string[], onRow?: (row: BackupRow) => void): AsyncGenerator<ArchiveRow> {
   const rows = store.streamRows(strategyIds.length > 0 ? strategyIds : undefined);
   for await (const row of rows) {
+    onRow?.(row);
     yield toArchiveRow(row, store.dialect);
   }
 }

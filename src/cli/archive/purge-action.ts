@@ -2,7 +2,7 @@ import { homedir } from 'node:os';
 import path from 'node:path';
 
 import { openFileSink, purgeBackupName, type ExportSink } from '../../archive/index.js';
-import { UsageError } from '../../errors.js';
+import { ConflictError, UsageError } from '../../errors.js';
 import type { Store } from '../../store/types.js';
 import { requireExactPath } from '../../store/utf8.js';
 import type { Context } from '../context.js';
@@ -16,7 +16,8 @@ import { printableName, quote } from '../render/text.js';
 import { formatAge, formatIsoUtc, formatNewYork, millisFromMicros } from '../time.js';
 import { createBackupFolder } from './backup-folder.js';
 import { checkTableExists, writeExport } from './export-action.js';
-import { selectForPurge, type PurgeCandidate, type PurgeSelectors } from './purge-select.js';
+import { newestOf, selectForPurge, type PurgeCandidate, type PurgeSelectors } from './purge-select.js';
+import { RowFingerprints } from './row-fingerprints.js';
 
 export interface PurgeOptions extends PurgeSelectors {
   readonly dryRun: boolean;
@@ -81,8 +82,14 @@ export async function purgeStrategies(context: Context, options: PurgeOptions): 
     consequence: 'nothing was deleted',
   });
 
-  const backup = options.backup ? await writeBackup(context, store, candidates, options) : null;
-  const deleted = await deleteCandidates(store, candidates, backup);
+  // The rows are read once more, into the copy, and each is fingerprinted.
+  // The delete then locks them and goes ahead only if they are still those
+  // rows, so a backup the bot writes meanwhile is neither lost nor missing
+  // from the copy.
+  const seen = new RowFingerprints();
+  const backup = options.backup ? await writeBackup(context, store, candidates, options, seen) : await readRows(store, candidates, seen);
+  checkUnchangedSinceSelection(candidates, seen, backup);
+  const deleted = await deleteCandidates(store, candidates, backup, seen);
 
   const undo = backup === null ? '' : `; varsctl restore ${backup} brings them back`;
   context.setInterruptState({ committed: true, consequence: `the purge was committed: ${countRows(deleted)} were deleted${undo}` });
@@ -98,9 +105,10 @@ export async function purgeStrategies(context: Context, options: PurgeOptions): 
  * by Ctrl-C, the database rolls it back. When the delete fails, the backup
  * file already written is reported as not needed, and the error propagates.
  */
-async function deleteCandidates(store: Store, candidates: readonly PurgeCandidate[], backup: string | null): Promise<number> {
+async function deleteCandidates(store: Store, candidates: readonly PurgeCandidate[], backup: string | null, seen: RowFingerprints): Promise<number> {
+  const strategyIds = candidates.map((candidate) => candidate.strategyId);
   try {
-    return await store.deleteStrategies(candidates.map((candidate) => candidate.strategyId));
+    return await store.deleteStrategies(strategyIds, { check: seen.check(strategyIds, (strategyId) => changedError(strategyId, 'its copy was written')) });
   } catch (error) {
     if (backup !== null) {
       // NOTE: a PostgreSQL connection lost while COMMIT is under way leaves it
@@ -122,7 +130,39 @@ export function defaultBackupDir(env: NodeJS.ProcessEnv = process.env): string {
   return path.join(base, 'varsctl', 'purged');
 }
 
-async function writeBackup(context: Context, store: Store, candidates: readonly PurgeCandidate[], options: PurgeOptions): Promise<string> {
+/** Reads the candidates' rows into `seen` without keeping a copy (--no-backup). */
+async function readRows(store: Store, candidates: readonly PurgeCandidate[], seen: RowFingerprints): Promise<null> {
+  for await (const row of store.streamRows(candidates.map((candidate) => candidate.strategyId))) {
+    seen.add(row);
+  }
+  return null;
+}
+
+/**
+ * Rejects a purge whose strategies changed between the selection, which
+ * the live check and the listing shown used, and the read of their rows:
+ * a strategy the bot backed up in between may be live now.
+ */
+function checkUnchangedSinceSelection(candidates: readonly PurgeCandidate[], seen: RowFingerprints, backup: string | null): void {
+  for (const candidate of candidates) {
+    const rows = seen.get(candidate.strategyId);
+    const newest = newestOf(rows.lastUpdated);
+    if (rows.digests.length !== candidate.rows || (newest?.epochMicros ?? null) !== (candidate.lastUpdated?.epochMicros ?? null)) {
+      if (backup !== null) {
+        process.stderr.write(`nothing was deleted; the copy in ${backup} is not needed and can be removed\n`);
+      }
+      throw changedError(candidate.strategyId, 'it was selected');
+    }
+  }
+}
+
+function changedError(strategyId: string, since: string): ConflictError {
+  return new ConflictError(`strategy ${quote(strategyId)} changed after ${since}: another writer, such as the bot, saved it meanwhile`, {
+    hint: 'nothing was deleted; run the purge again to see its rows as they are now (add --dry-run to only look)',
+  });
+}
+
+async function writeBackup(context: Context, store: Store, candidates: readonly PurgeCandidate[], options: PurgeOptions, seen: RowFingerprints): Promise<string> {
   const folder = options.backupDir ?? defaultBackupDir();
   requireExactPath(folder, 'backup folder');
   await createBackupFolder(folder, 0o700);
@@ -136,6 +176,7 @@ async function writeBackup(context: Context, store: Store, candidates: readonly 
       tool: options.tool,
       signal: interrupts.signal,
       progress: createProgress('saved', { quiet: context.output.quiet }),
+      onRow: (row) => seen.add(row),
     });
   } finally {
     interrupts.dispose();

@@ -126,7 +126,8 @@ async function newestBackups(store: Store): Promise<Map<string, { rows: number; 
   return ages;
 }
 
-function newestOf(stamps: readonly (Timestamp | null)[]): Timestamp | null {
+/** Returns the newest of the time stamps that denote an instant, or null when none does. */
+export function newestOf(stamps: readonly (Timestamp | null)[]): Timestamp | null {
   let newest: Timestamp | null = null;
   for (const stamp of stamps) {
     const candidate = readable(stamp);

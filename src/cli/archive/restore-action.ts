@@ -8,7 +8,7 @@ import {
   type ArchiveManifest,
   type ArchiveRow,
 } from '../../archive/index.js';
-import { CorruptDataError, NotFoundError, UsageError } from '../../errors.js';
+import { ConflictError, NotFoundError, UsageError } from '../../errors.js';
 import type { RestoreRow, Store } from '../../store/types.js';
 import { requireExactPath } from '../../store/utf8.js';
 import type { Context } from '../context.js';
@@ -98,7 +98,7 @@ async function restoreFrom(context: Context, input: ArchiveInput, options: Resto
     });
   }
 
-  const rows = await writeRows(context, store, input, manifest, strategyIds, options.acceptEdits, signal);
+  const rows = await writeRows(context, store, input, manifest, plan, options.acceptEdits, signal);
   await reportRestore(context, store, plan, rows);
 }
 
@@ -208,10 +208,11 @@ async function writeRows(
   store: Store,
   input: ArchiveInput,
   manifest: ArchiveManifest,
-  strategyIds: readonly string[],
+  plan: RestorePlan,
   acceptEdits: boolean,
   signal: AbortSignal,
 ): Promise<number> {
+  const strategyIds = plan.strategies.map((strategy) => strategy.strategyId);
   const progress = createProgress('restored', { quiet: context.output.quiet });
   let rows = 0;
   let bytes = 0;
@@ -226,10 +227,19 @@ async function writeRows(
   }
 
   try {
-    return await store.replaceStrategies(strategyIds, abortable(counted(), signal), { signal });
+    // The rows to replace must still be those the plan read, and showed or
+    // asked about: a backup the bot wrote meanwhile is not overwritten unseen.
+    const check = plan.rowsRead.check(strategyIds, (strategyId) => changedSincePlan(strategyId));
+    return await store.replaceStrategies(strategyIds, abortable(counted(), signal), { signal, check });
   } finally {
     progress.done();
   }
+}
+
+function changedSincePlan(strategyId: string): ConflictError {
+  return new ConflictError(`strategy ${quote(strategyId)} changed in the database after the restore read it: another writer, such as the bot, saved it meanwhile`, {
+    hint: 'nothing was written; run the restore again to see the changes as they are now (add --dry-run to only look)',
+  });
 }
 
 async function reportRestore(context: Context, store: Store, plan: RestorePlan, rows: number): Promise<void> {

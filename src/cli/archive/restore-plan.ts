@@ -12,6 +12,7 @@ import { loadsBefore } from '../../archive/load-order.js';
 import type { BackupRow, Dialect, Store, Timestamp } from '../../store/types.js';
 import { abortable } from '../interrupt.js';
 import { liveStatus, type LiveStatus } from '../live.js';
+import { RowFingerprints } from './row-fingerprints.js';
 
 export type RestoreStatus = 'new' | 'unchanged' | 'changed';
 
@@ -37,6 +38,8 @@ export interface RestorePlan {
   readonly tableExists: boolean;
   /** Strategies that exist and whose rows the restore replaces. */
   readonly replacing: number;
+  /** The selected strategies' rows as the plan read them, which the write checks again under lock. */
+  readonly rowsRead: RowFingerprints;
 }
 
 export interface PlanOptions {
@@ -70,7 +73,10 @@ export async function planRestore(
   options: PlanOptions,
 ): Promise<RestorePlan> {
   const tableExists = (await store.describeTable()) !== null;
-  const digests = tableExists ? await readLoadedRows(store, strategyIds, { keepText: false, signal: options.signal }) : new Map<string, CurrentStrategy>();
+  const rowsRead = new RowFingerprints();
+  const digests = tableExists
+    ? await readLoadedRows(store, strategyIds, { keepText: false, signal: options.signal, fingerprints: rowsRead })
+    : new Map<string, CurrentStrategy>();
 
   const strategies = strategyIds.map((strategyId) => {
     const archived = manifest.strategies.get(strategyId);
@@ -98,7 +104,7 @@ export async function planRestore(
 
   strategies.sort((left, right) => lineOf(manifest, left.strategyId) - lineOf(manifest, right.strategyId));
   const replacing = strategies.filter((strategy) => strategy.status !== 'new').length;
-  return { strategies, tableExists, replacing };
+  return { strategies, tableExists, replacing, rowsRead };
 }
 
 // The placeholder row never looks live: no bot loads it, and its time is the table's creation.
@@ -184,7 +190,7 @@ export async function* rowsToRestore(input: ArchiveInput, manifest: ArchiveManif
 async function readLoadedRows(
   store: Store,
   strategyIds: readonly string[],
-  options: { keepText: boolean; signal: AbortSignal },
+  options: { keepText: boolean; signal: AbortSignal; fingerprints?: RowFingerprints },
 ): Promise<Map<string, CurrentStrategy>> {
   const current = new Map<string, CurrentStrategy>();
   const reduce = (row: BackupRow) => ({
@@ -193,6 +199,7 @@ async function readLoadedRows(
   });
 
   for await (const row of abortable(store.streamRows(strategyIds), options.signal)) {
+    options.fingerprints?.add(row);
     const previous = current.get(row.strategyId);
     if (previous === undefined) {
       current.set(row.strategyId, { rows: 1, ...reduce(row) });

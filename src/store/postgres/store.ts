@@ -20,6 +20,8 @@ import type {
   StrategyRows,
   StrategySummary,
   SwapResult,
+  DeleteOptions,
+  RowsCheck,
   TableInfo,
   TextCheck,
 } from '../types.js';
@@ -290,9 +292,10 @@ export class PostgresStore implements Store {
     });
   }
 
-  async deleteStrategies(strategyIds: readonly string[]): Promise<number> {
+  async deleteStrategies(strategyIds: readonly string[], options: DeleteOptions = {}): Promise<number> {
     return this.transaction('delete strategies', async (client) => {
-      await this.requireTable(client);
+      const info = await this.requireTable(client);
+      await this.checkRows(client, info, strategyIds, options.check);
 
       const result = await client.query(`DELETE FROM ${this.quotedTable} WHERE ${this.strategyIn('$1')}`, [
         this.nameParameters(strategyIds),
@@ -350,10 +353,11 @@ export class PostgresStore implements Store {
    * parameters. Each batch asks for about STREAM_BATCH_BYTES of variables,
    * judged from the rows before it, so memory stays bounded for large states.
    */
-  private async *cursorRows(client: pg.Client, info: TableInfo, strategyIds: readonly string[]): AsyncGenerator<BackupRow> {
+  private async *cursorRows(client: pg.Client, info: TableInfo, strategyIds: readonly string[], lock = false): AsyncGenerator<BackupRow> {
     const { default: Cursor } = await import('pg-cursor');
+    const forUpdate = lock ? ' FOR UPDATE' : '';
     const cursor = client.query(
-      new Cursor<PostgresRow>(`SELECT ${rowColumns(info, this.textAsBytes)} FROM ${this.quotedTable} WHERE ${this.strategyIn('$1')}`, [
+      new Cursor<PostgresRow>(`SELECT ${rowColumns(info, this.textAsBytes)} FROM ${this.quotedTable} WHERE ${this.strategyIn('$1')}${forUpdate}`, [
         this.nameParameters(strategyIds),
       ]),
     );
@@ -377,7 +381,7 @@ export class PostgresStore implements Store {
 
   async replaceStrategies(strategyIds: readonly string[], rows: AsyncIterable<RestoreRow>, options: ReplaceOptions = {}): Promise<number> {
     return this.transaction('restore strategies', async (client) => {
-      const inserted = await this.replaceInTransaction(client, strategyIds, rows);
+      const inserted = await this.replaceInTransaction(client, strategyIds, rows, options.check);
       options.signal?.throwIfAborted();
       return { commit: true, result: inserted };
     });
@@ -401,7 +405,12 @@ export class PostgresStore implements Store {
   }
 
   /** Creates the table if it is missing, deletes the strategies' rows and writes `rows`, inside the caller's transaction. */
-  private async replaceInTransaction(client: pg.Client, strategyIds: readonly string[], rows: AsyncIterable<RestoreRow>): Promise<number> {
+  private async replaceInTransaction(
+    client: pg.Client,
+    strategyIds: readonly string[],
+    rows: AsyncIterable<RestoreRow>,
+    check?: RowsCheck,
+  ): Promise<number> {
     let info = await this.describe(client);
     if (info === null) {
       await this.createBotTable(client);
@@ -417,9 +426,25 @@ export class PostgresStore implements Store {
     requireBotColumns(info);
     const lastUpdatedKind = info.columns.get('last_updated')?.kind ?? 'other';
 
+    await this.checkRows(client, info, strategyIds, check);
     await client.query(`DELETE FROM ${this.quotedTable} WHERE ${this.strategyIn('$1')}`, [this.nameParameters(strategyIds)]);
 
     return (await isPglite(client)) ? this.insertRows(client, rows, lastUpdatedKind) : this.copyRowsIn(client, rows, lastUpdatedKind);
+  }
+
+  /**
+   * Locks the strategies' rows (FOR UPDATE, waiting at most the lock
+   * timeout) and passes them to `check`, inside the caller's transaction.
+   * The bot's next write of them then waits for this transaction to end.
+   */
+  private async checkRows(client: pg.Client, info: TableInfo, strategyIds: readonly string[], check: RowsCheck | undefined): Promise<void> {
+    if (check === undefined) {
+      return;
+    }
+    for await (const row of this.cursorRows(client, info, strategyIds, true)) {
+      check.row(row);
+    }
+    check.end();
   }
 
   /**

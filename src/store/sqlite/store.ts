@@ -22,6 +22,8 @@ import type {
   SwapResult,
   TableInfo,
   TextCheck,
+  DeleteOptions,
+  RowsCheck,
 } from '../types.js';
 import type { SqliteTarget } from '../url.js';
 import { encodeEscaped } from '../utf8.js';
@@ -308,11 +310,15 @@ export class SqliteStore implements Store {
     });
   }
 
-  async deleteStrategies(strategyIds: readonly string[]): Promise<number> {
+  async deleteStrategies(strategyIds: readonly string[], options: DeleteOptions = {}): Promise<number> {
     return this.run('delete strategies', () => {
       this.requireTable();
 
-      const remove = this.db.transaction((): number => this.deleteRows(strategyIds));
+      // BEGIN IMMEDIATE takes the write lock before the check reads the rows.
+      const remove = this.db.transaction((): number => {
+        this.checkRows(strategyIds, options.check);
+        return this.deleteRows(strategyIds);
+      });
       return remove.immediate();
     });
   }
@@ -399,6 +405,7 @@ export class SqliteStore implements Store {
         }
         requireBotColumns(this.requireTable());
 
+        this.checkRows(strategyIds, options.check);
         this.deleteRows(strategyIds);
       });
 
@@ -581,6 +588,18 @@ export class SqliteStore implements Store {
    * Deletes every row of these strategies in one statement: the bot's table
    * has no index on strategy_id, so each statement scans the whole table.
    */
+  /** Passes the strategies' rows to `check`, inside the caller's transaction. */
+  private checkRows(strategyIds: readonly string[], check: RowsCheck | undefined): void {
+    if (check === undefined) {
+      return;
+    }
+    const statement = this.db.prepare(`SELECT ${SELECT_ROW_COLUMNS} FROM ${this.quotedTable} WHERE ${STRATEGY_ID_IN_LIST} ORDER BY rowid`);
+    for (const row of statement.iterate(strategyIdsParameter(strategyIds))) {
+      check.row(toBackupRow(row as SqliteRow));
+    }
+    check.end();
+  }
+
   private deleteRows(strategyIds: readonly string[]): number {
     const statement = this.db.prepare(`DELETE FROM ${this.quotedTable} WHERE ${STRATEGY_ID_IN_LIST}`);
     return statement.run(strategyIdsParameter(strategyIds)).changes;

@@ -1,0 +1,92 @@
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import path from 'node:path';
+
+import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+
+import { createBotTable, createTestDatabase, insertRow, requireRealPostgres, type TestDatabase } from '../support/db.js';
+import { runVarsctl, startVarsctl } from './run.js';
+
+const OLD = '2026-01-01 10:00:00-05';
+
+// The bot backs up a strategy while a purge or restore of it runs: its
+// UPDATE is held open here until varsctl waits for the row lock, and
+// committed then. varsctl must keep the bot's write and exit 4.
+describe('a bot write during a destructive command', () => {
+  let db: TestDatabase | undefined;
+  let folder: string;
+
+  beforeEach(async (context) => {
+    requireRealPostgres(context);
+    db = await createTestDatabase('postgresql');
+    await createBotTable(db);
+    await insertRow(db, { id: 'b1', last_updated: OLD, variables: '{"qty": 1}', strategy_id: 'Bot' });
+    folder = mkdtempSync(path.join(tmpdir(), 'varsctl-concurrent-'));
+  });
+
+  afterEach(async () => {
+    await db?.exec('ROLLBACK').catch(() => undefined);
+    await db?.close();
+    rmSync(folder, { recursive: true, force: true });
+  });
+
+  function database(): TestDatabase {
+    if (db === undefined) {
+      throw new Error('the database was not created');
+    }
+    return db;
+  }
+
+  /** Starts the bot's backup of Bot and leaves its transaction open. */
+  async function beginBotWrite(): Promise<void> {
+    await database().exec('BEGIN');
+    await database().exec(`UPDATE vars_backup SET variables = '{"qty": 999}' WHERE strategy_id = 'Bot'`);
+  }
+
+  /** Waits until another session waits for a lock in this database. */
+  async function waitForLockWait(): Promise<void> {
+    for (let attempt = 0; attempt < 200; attempt++) {
+      const rows = await database().query(`SELECT count(*)::int AS waiting FROM pg_locks WHERE NOT granted`);
+      if (Number(rows[0]?.['waiting']) > 0) {
+        return;
+      }
+      await new Promise((resolve) => setTimeout(resolve, 50));
+    }
+    throw new Error('varsctl never waited for the row lock');
+  }
+
+  async function botQty(): Promise<unknown[]> {
+    const rows = await database().query(`SELECT variables FROM vars_backup WHERE strategy_id = 'Bot'`);
+    return rows.map((row) => row['variables']);
+  }
+
+  it('keeps a backup written during a purge', async () => {
+    await beginBotWrite();
+    const purge = startVarsctl(['--db', database().url, '--lock-timeout', '20000', 'purge', '--older-than', '30d', '--yes', '--backup-dir', folder]);
+
+    await waitForLockWait();
+    await database().exec('COMMIT');
+    const result = await purge.result;
+
+    expect(result.exitCode, result.stderr).toBe(4);
+    expect(result.stderr).toContain("strategy 'Bot' changed after its copy was written");
+    expect(await botQty()).toEqual(['{"qty": 999}']);
+  });
+
+  it('keeps a backup written during a restore', async () => {
+    const backup = path.join(folder, 'backup.jsonl');
+    const exported = await runVarsctl(['--db', database().url, 'export', 'Bot', '-o', backup]);
+    expect(exported.exitCode, exported.stderr).toBe(0);
+    await database().exec(`UPDATE vars_backup SET variables = '{"qty": 2}' WHERE strategy_id = 'Bot'`);
+    await beginBotWrite();
+    const restore = startVarsctl(['--db', database().url, '--lock-timeout', '20000', 'restore', backup, '--yes']);
+
+    await waitForLockWait();
+    await database().exec('COMMIT');
+    const result = await restore.result;
+
+    expect(result.exitCode, result.stderr).toBe(4);
+    expect(result.stderr).toContain("strategy 'Bot' changed in the database after the restore read it");
+    expect(await botQty()).toEqual(['{"qty": 999}']);
+  });
+});
