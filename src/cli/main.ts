@@ -29,7 +29,7 @@ export function buildProgram(): Command {
     .option('--table <name>', 'backup table, schema.table allowed', 'vars_backup')
     .option('--json', 'machine-readable JSON on stdout')
     .option('--no-color', 'no colours (also when NO_COLOR is set or output is not a terminal)')
-    .option('-q, --quiet', 'print nothing on stderr but errors')
+    .option('-q, --quiet', 'print only warnings and errors on stderr')
     .option('-v, --verbose', 'more detail on stderr, stack traces on errors')
     .addOption(new Option('--lock-timeout <ms>', 'how long to wait for a locked SQLite file or PostgreSQL table or row').default('5000'))
     .addHelpText('after', EXIT_CODES_HELP)

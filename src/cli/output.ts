@@ -18,7 +18,10 @@ export interface Output {
   data(text: string | Uint8Array): Promise<void>;
   /** An informational line on stderr, suppressed by --quiet. */
   info(message: string): void;
-  /** A warning on stderr; shown even with --quiet. */
+  /**
+   * A warning on stderr; shown even with --quiet, because it names
+   * something to act on, such as a table the bot cannot load from.
+   */
   warn(message: string): void;
   /** Detail shown only with --verbose. */
   debug(message: string): void;
