@@ -117,6 +117,18 @@ const IGNORED_POSTGRES_PARAMETERS = new Set([
   'fallback_application_name',
 ]);
 
+// Ignored parameters that a short-lived command would not act on anyway, so
+// a URL shared with the bot does not draw a warning from every cron run.
+// client_encoding is among them only with the value varsctl itself uses.
+const QUIETLY_IGNORED_POSTGRES_PARAMETERS = new Set([
+  'keepalives',
+  'keepalives_idle',
+  'keepalives_interval',
+  'keepalives_count',
+  'tcp_user_timeout',
+  'fallback_application_name',
+]);
+
 // pysqlite connect arguments that do not change which file is opened.
 const IGNORED_SQLITE_PARAMETERS = new Set(['timeout', 'check_same_thread', 'isolation_level', 'detect_types', 'cached_statements']);
 
@@ -356,7 +368,9 @@ function postgresTarget(parts: UrlParts, backend: string, displayUrl: string, en
       if (!IGNORED_POSTGRES_PARAMETERS.has(canonical)) {
         throw unknownParameter(name, displayUrl, POSTGRES_PARAMETERS);
       }
-      warnings.push(`ignoring the connection parameter "${name}" in the URL`);
+      if (!QUIETLY_IGNORED_POSTGRES_PARAMETERS.has(canonical) && !(canonical === 'client_encoding' && /^utf-?8$/i.test(value))) {
+        warnings.push(`ignoring the connection parameter "${name}" in the URL`);
+      }
       continue;
     }
     query.set(canonical, value);

@@ -154,7 +154,14 @@ describe('parseDatabaseUrl for PostgreSQL', () => {
   });
 
   it('warns about ignored libpq parameters', () => {
-    expect(parsePostgres('postgresql://u@h/d?keepalives=1').warnings).toEqual(['ignoring the connection parameter "keepalives" in the URL']);
+    expect(parsePostgres('postgresql://u@h/d?target_session_attrs=read-write').warnings).toEqual([
+      'ignoring the connection parameter "target_session_attrs" in the URL',
+    ]);
+    expect(parsePostgres('postgresql://u@h/d?client_encoding=latin1').warnings).toEqual(['ignoring the connection parameter "client_encoding" in the URL']);
+  });
+
+  it.each(['keepalives=1', 'tcp_user_timeout=1000', 'client_encoding=utf8', 'client_encoding=UTF8'])('ignores %s quietly', (parameter) => {
+    expect(parsePostgres(`postgresql://u@h/d?${parameter}`).warnings).toEqual([]);
   });
 });
 
