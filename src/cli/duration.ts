@@ -52,8 +52,11 @@ export function parseDuration(text: string, optionName: string, rules: DurationR
   const unitless = UNITLESS.exec(compact);
   if (unitless !== null) {
     if (rules.unitless === 'rejected') {
+      // The hint never repeats a zero with a unit: where zero is rejected, it
+      // would fail again, and elsewhere it would select everything.
+      const suggestion = Number(unitless[1]) === 0 ? example : `${compact}d`;
       throw new UsageError(`${optionName} needs a unit, got "${text}"`, {
-        hint: `${compact} could mean seconds or days; for example ${optionName} ${compact}d (${UNITS_HINT})`,
+        hint: `${compact} could mean seconds or days; for example ${optionName} ${suggestion} (${UNITS_HINT})`,
       });
     }
     return checked(Math.round(Number(unitless[1]) * MILLIS_PER_SECOND), text, optionName, rules);

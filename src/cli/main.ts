@@ -100,7 +100,7 @@ async function hintValueTakenForOption(message: string): Promise<void> {
   } catch {
     return;
   }
-  process.stderr.write(`hint: to pass ${flag} as a value, put -- before it: varsctl set STRATEGY KEY -- ${flag}\n`);
+  process.stderr.write(`hint: to pass ${flag} as a value, put -- before it, after every option: varsctl set STRATEGY KEY [options] -- ${flag}\n`);
 }
 
 function exitCodeFor(error: unknown): number {

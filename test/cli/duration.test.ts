@@ -85,6 +85,12 @@ describe('parseDuration', () => {
     expect(error.hint).toContain('for example --older-than 30d');
   });
 
+  it('suggests no zero for a unitless zero', () => {
+    const error = rejection('0', '--older-than', OLDER_THAN);
+
+    expect(error.hint).toContain('for example --older-than 30d');
+  });
+
   it.each(['0d', '0s0m', '0', '0.0004s'])('rejects a zero --older-than of %j', (text) => {
     const error = rejection(text, '--older-than', OLDER_THAN);
 

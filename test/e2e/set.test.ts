@@ -221,7 +221,7 @@ describe.each(DIALECTS)('set on %s', (dialect) => {
 
     expect(infinity.exitCode).toBe(2);
     expect(infinity.stderr).toContain("error: unknown option '-Infinity'\n");
-    expect(infinity.stderr).toContain('hint: to pass -Infinity as a value, put -- before it: varsctl set STRATEGY KEY -- -Infinity\n');
+    expect(infinity.stderr).toContain('hint: to pass -Infinity as a value, put -- before it, after every option: varsctl set STRATEGY KEY [options] -- -Infinity\n');
     expect(exponent.stderr).toContain('hint: to pass -1E-5 as a value, put -- before it');
     expect(option.exitCode).toBe(2);
     expect(option.stderr).not.toContain('hint:');

@@ -60,7 +60,7 @@ export function registerPurge(program: Command): Command {
     .option('--force', 'delete strategies that look live too')
     .option('--backup-dir <dir>', 'folder for the copy of the deleted rows')
     .option('--no-backup', 'do not keep a copy of the deleted rows')
-    .option('--live-window <duration>', 'a strategy backed up within this time looks live (0 turns the check off)', DEFAULT_LIVE_WINDOW)
+    .option('--live-window <duration>', 'a strategy backed up within this time looks live: 5m, 1h, or seconds without a unit (0 turns the check off)', DEFAULT_LIVE_WINDOW)
     .addHelpText('after', HELP)
     .action(async (strategies: string[], options: PurgeCommandOptions, command: Command) => {
       await runCommand(command, (context) => purgeAction(context, strategies, options, toolName(command)));

@@ -56,7 +56,7 @@ export function registerRestore(program: Command): Command {
     .option('-y, --yes', 'replace existing strategies without asking (required without a terminal)')
     .option('--force', 'restore strategies that look live too')
     .option('--accept-edits', 'accept rows edited after the export, once each is checked')
-    .option('--live-window <duration>', 'a strategy backed up within this time looks live (0 turns the check off)', DEFAULT_LIVE_WINDOW)
+    .option('--live-window <duration>', 'a strategy backed up within this time looks live: 5m, 1h, or seconds without a unit (0 turns the check off)', DEFAULT_LIVE_WINDOW)
     .addHelpText('after', HELP)
     .action(async (file: string, strategies: string[], options: RestoreCommandOptions, command: Command) => {
       await runCommand(command, (context) => restoreAction(context, file, strategies, options, tableGiven(command)));

@@ -82,7 +82,7 @@ export function registerSet(program: Command): Command {
     .option('--create', 'create the strategy when it has no row yet')
     .option('--force', 'write even when the strategy looks live')
     .option('--change-type', "write even when VALUE has another type than the stored value (int, float, str, date, ...)")
-    .option('--live-window <duration>', 'a last backup more recent than this makes a strategy look live (0 turns the check off)', DEFAULT_LIVE_WINDOW)
+    .option('--live-window <duration>', 'a last backup more recent than this makes a strategy look live: 5m, 1h, or seconds without a unit (0 turns the check off)', DEFAULT_LIVE_WINDOW)
     .option('--dry-run', 'show the old and new value and write nothing')
     .option('--wait-backup [timeout]', `after writing, wait for the bot's next backup and check the value survived (default ${DEFAULT_WAIT_TIMEOUT})`)
     .addHelpText('after', DETAILS)
