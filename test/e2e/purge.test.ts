@@ -164,6 +164,14 @@ describe.each(DIALECTS)('purge on %s', (dialect) => {
     expect(backupFiles()).toEqual([]);
   });
 
+  it('names a live strategy in a dry run', async () => {
+    const result = await varsctl('purge', 'Live', 'OldWheel', '--dry-run');
+
+    expect(result.exitCode, result.stderr).toBe(0);
+    expect(result.stderr).toContain("warning: 1 strategy looks live (a backup within the live window): 'Live'; the purge would stop there unless given --force");
+    expect(await strategyIds()).toContain('Live');
+  });
+
   it('prints JSON with --json', async () => {
     const result = await varsctl('--json', 'purge', '--older-than', '30d', '--yes');
 

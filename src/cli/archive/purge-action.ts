@@ -70,6 +70,7 @@ export async function purgeStrategies(context: Context, options: PurgeOptions): 
   }
 
   if (options.dryRun) {
+    warnLive(context, candidates, options);
     await report(context, { candidates, rows, backup: null, deleted: false, dryRun: true, database: store.displayUrl });
     return;
   }
@@ -216,6 +217,16 @@ function checkLive(candidates: readonly PurgeCandidate[], options: PurgeOptions)
     options.liveWindowMs,
     `A running bot writes its whole state back as a new row at its next change, so the purge would not last.${others}`,
   );
+}
+
+/** Tells, in a dry run, which strategies the real run would reject as live without --force. */
+function warnLive(context: Context, candidates: readonly PurgeCandidate[], options: PurgeOptions): void {
+  const live = candidates.filter((candidate) => candidate.live.live);
+  if (live.length === 0 || options.force) {
+    return;
+  }
+  const names = live.slice(0, 5).map((candidate) => quote(candidate.strategyId)).join(', ') + (live.length > 5 ? ', ...' : '');
+  context.output.warn(`${countStrategies(live.length)} ${live.length === 1 ? 'looks' : 'look'} live (a backup within the live window): ${names}; the purge would stop there unless given --force`);
 }
 
 function renderCandidates(candidates: readonly PurgeCandidate[], nowMs: number, context: Context): string {
