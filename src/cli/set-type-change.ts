@@ -39,7 +39,10 @@ export function checkTypeChange(check: TypeCheck): string[] {
 
   if (oldType === newType) {
     const rounded = roundingNote(check.oldValue, check.newValue);
-    return rounded === null ? [] : [`${key}: ${rounded}; ${showAdvice(check)}`];
+    if (rounded !== null) {
+      return [`${key}: ${rounded}; ${showAdvice(check)}`];
+    }
+    return nestedWarnings(check);
   }
 
   // Both values are rendered only here: a large list or dict costs a walk.
@@ -110,6 +113,67 @@ function keepTypeAdvice(check: TypeCheck): string {
   }
   return showAdvice(check);
 }
+
+/** Nested values reported at most, so a large list does not flood the terminal. */
+const MAX_NESTED_NOTES = 3;
+
+/**
+ * Warns about values inside a list or dict that a JSON tool changed on the
+ * way through: an int rounded to a double, a whole float written as an
+ * int, and NaN or Infinity turned into a string, as `show --json` spells
+ * them. Only positions present in both values are compared, so added and
+ * removed items are never reported.
+ */
+function nestedWarnings(check: TypeCheck): string[] {
+  const notes: string[] = [];
+  collectNestedNotes(check.oldValue, check.newValue, printable(check.key), notes);
+  if (notes.length === 0) {
+    return [];
+  }
+
+  const shown = notes.slice(0, MAX_NESTED_NOTES).join('; ');
+  const more = notes.length > MAX_NESTED_NOTES ? `; and ${notes.length - MAX_NESTED_NOTES} more` : '';
+  return [`inside ${printable(check.key)}, values look changed by a JSON tool: ${shown}${more}; ${showAdvice(check)}`];
+}
+
+function collectNestedNotes(oldValue: VarValue, newValue: VarValue, path: string, notes: string[]): void {
+  if (oldValue.type === 'dict' && newValue.type === 'dict') {
+    for (const [name, oldItem] of oldValue.entries) {
+      const newItem = newValue.entries.get(name);
+      if (newItem !== undefined) {
+        collectNestedNotes(oldItem, newItem, `${path}.${printable(name)}`, notes);
+      }
+    }
+    return;
+  }
+  if (oldValue.type === 'list' && newValue.type === 'list') {
+    const length = Math.min(oldValue.items.length, newValue.items.length);
+    for (let index = 0; index < length; index++) {
+      collectNestedNotes(oldValue.items[index] as VarValue, newValue.items[index] as VarValue, `${path}[${index}]`, notes);
+    }
+    return;
+  }
+
+  const note = artefactNote(oldValue, newValue);
+  if (note !== null) {
+    notes.push(`${path} ${note}`);
+  }
+}
+
+function artefactNote(oldValue: VarValue, newValue: VarValue): string | null {
+  if (oldValue.type === 'int' && roundingNote(oldValue, newValue) !== null) {
+    return `was ${oldValue.value}, now ${serializeValue(newValue)} (rounded to a double)`;
+  }
+  if (oldValue.type === 'float' && newValue.type === 'str' && !Number.isFinite(oldValue.value) && NON_FINITE.has(newValue.value)) {
+    return `was the float ${serializeValue(oldValue)}, now the string "${newValue.value}"`;
+  }
+  if (oldValue.type === 'float' && newValue.type === 'int' && Number(newValue.value) === oldValue.value) {
+    return `was the float ${serializeValue(oldValue)}, now the int ${newValue.value}`;
+  }
+  return null;
+}
+
+const NON_FINITE = new Set(['NaN', 'Infinity', '-Infinity']);
 
 function showAdvice(check: TypeCheck): string {
   return `pass the value as varsctl show ${quote(check.strategyId)} ${quote(check.key)} prints it`;

@@ -32,6 +32,27 @@ describe('checkTypeChange', () => {
     expect(check('[1]', '[2, 3]')).toEqual([]);
   });
 
+  it.each([
+    ['a rounded int in a list', '[27182818284590452353]', '[27182818284590453000]', 'k[0] was 27182818284590452353, now 27182818284590453000 (rounded to a double)'],
+    ['NaN turned into a string', '{"z": NaN}', '{"z": "NaN"}', 'k.z was the float NaN, now the string "NaN"'],
+    ['a whole float written as an int', '{"n": [1.0, 2.5]}', '{"n": [1, 2.5]}', 'k.n[0] was the float 1.0, now the int 1'],
+  ])('warns about %s inside a value', (_, oldText, newText, note) => {
+    const warnings = check(oldText, newText);
+
+    expect(warnings).toHaveLength(1);
+    expect(warnings[0]).toContain(`inside k, values look changed by a JSON tool: ${note}`);
+  });
+
+  it('counts nested notes past three', () => {
+    const warnings = check('[1.0, 2.0, 3.0, 4.0, 5.0]', '[1, 2, 3, 4, 5]');
+
+    expect(warnings[0]).toContain('k[2] was the float 3.0, now the int 3; and 2 more;');
+  });
+
+  it('leaves nested edits alone', () => {
+    expect(check('{"a": 1, "b": [1.5]}', '{"a": 2, "b": [1.5, 2], "c": "NaN"}')).toEqual([]);
+  });
+
   it('advises per kind of change', () => {
     const cases: [string, string, string][] = [
       ['NaN', '"Infinity"', 'to keep a float, pass Infinity unquoted'],

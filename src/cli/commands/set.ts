@@ -22,7 +22,8 @@ exit 2 unless --change-type is given; a value that replaces None only warns.
 output fed back to set keeps the type and every digit. JSON output does not:
 --json writes NaN as the str "NaN", and jq 1.6 rounds integers beyond 2^53
 to doubles and writes 100.0 as the int 100. set warns when a new int looks
-like the stored one rounded that way.
+like the stored one rounded that way, and, inside a list or dict, when a
+value shows any of these three changes.
 
 Only the edited key's bytes change; every other value keeps its stored text.
 The write is a compare-and-swap against the row that was read: if the bot or
