@@ -119,10 +119,10 @@ const MAX_NESTED_NOTES = 3;
 
 /**
  * Warns about values inside a list or dict that a JSON tool changed on the
- * way through: an int rounded to a double, a whole float written as an
- * int, and NaN or Infinity turned into a string, as `show --json` spells
- * them. Only positions present in both values are compared, so added and
- * removed items are never reported.
+ * way through. The changes are an int rounded to a double, a whole float
+ * written as an int, and NaN or Infinity turned into a string, as
+ * `show --json` spells them. Only positions present in both values are
+ * compared, so added and removed items are never reported.
  */
 function nestedWarnings(check: TypeCheck): string[] {
   const notes: string[] = [];
@@ -131,9 +131,9 @@ function nestedWarnings(check: TypeCheck): string[] {
     return [];
   }
 
-  const shown = notes.slice(0, MAX_NESTED_NOTES).join('; ');
+  const listed = notes.slice(0, MAX_NESTED_NOTES).join('; ');
   const more = notes.length > MAX_NESTED_NOTES ? `; and ${notes.length - MAX_NESTED_NOTES} more` : '';
-  return [`inside ${printable(check.key)}, values look changed by a JSON tool: ${shown}${more}; ${showAdvice(check)}`];
+  return [`inside ${printable(check.key)}, values look changed by a JSON tool: ${listed}${more}; ${showAdvice(check)}`];
 }
 
 function collectNestedNotes(oldValue: VarValue, newValue: VarValue, path: string, notes: string[]): void {
