@@ -121,6 +121,9 @@ export interface Store {
   /** Null when the table does not exist. Never creates or alters anything. */
   describeTable(): Promise<TableInfo | null>;
 
+  /** Builds the error for a missing table, with a hint that names a table of another case when there is one. */
+  missingTableError(): Promise<Error>;
+
   /**
    * Whether a text that is not valid UTF-8 is written with its exact bytes:
    * always in SQLite, and in PostgreSQL only in a SQL_ASCII database, which

@@ -220,6 +220,20 @@ describe.each(DIALECTS)('list on %s', (dialect) => {
     expect(result.stderr).toMatch(/^error: .*no_such_table/);
   });
 
+  it('suggests the table of another case', async () => {
+    await seedBotTable(db, []);
+
+    const result = await runVarsctl(['--table', 'VARS_BACKUP', 'list'], { env: { DB_CONNECTION_STR: db.url } });
+
+    if (db.dialect === 'postgresql') {
+      expect(result.exitCode).toBe(3);
+      expect(result.stderr).toContain('hint: did you mean --table vars_backup? Names match exactly');
+    } else {
+      // SQLite matches table names in any case.
+      expect(result.exitCode, result.stderr).toBe(0);
+    }
+  });
+
   it('exits 0 quietly when the reader goes away', async () => {
     const rows = Array.from({ length: 1500 }, (_, index) => ({ strategyId: `Bot-${String(index).padStart(4, '0')}`, variables: MOMENTUM }));
     await seedBotTable(db, rows);

@@ -8,7 +8,6 @@ import {
   type ArchiveRow,
   type ExportSink,
 } from '../../archive/index.js';
-import { NotFoundError } from '../../errors.js';
 import type { BackupRow, Dialect, Store } from '../../store/types.js';
 import { requireExactPath } from '../../store/utf8.js';
 import type { Context } from '../context.js';
@@ -124,9 +123,7 @@ export function describeExport(result: ExportResult): string {
 
 export async function checkTableExists(store: Store): Promise<void> {
   if ((await store.describeTable()) === null) {
-    throw new NotFoundError(`table ${store.tableName} not found in ${store.displayUrl}`, {
-      hint: 'check --db and --table; a bot creates the table at its first backup',
-    });
+    throw await store.missingTableError();
   }
 }
 

@@ -4,7 +4,7 @@ import { pipeline } from 'node:stream/promises';
 import pg from 'pg';
 
 import { NotFoundError, UsageError } from '../../errors.js';
-import { quoteIdentifier, quoteTableName, rejectTemporaryTable, temporaryTableError, type TableName } from '../identifiers.js';
+import { displayPart, quoteIdentifier, quoteTableName, rejectTemporaryTable, temporaryTableError, type TableName } from '../identifiers.js';
 import { lastReadOf, versionOfRead, type LastRead } from '../last-read.js';
 import { PLACEHOLDER } from '../placeholder.js';
 import { restoreTextForPostgres } from '../restore.js';
@@ -113,6 +113,31 @@ export class PostgresStore implements Store {
 
   async describeTable(): Promise<TableInfo | null> {
     return this.run('read the table schema', (client) => this.describe(client));
+  }
+
+  async missingTableError(): Promise<Error> {
+    const similar = await this.run('look for similar table names', (client) => this.tablesOfOtherCase(client));
+    const suggestion =
+      similar.length > 0
+        ? `did you mean --table ${similar.join(' or --table ')}? Names match exactly, and PostgreSQL keeps the case of a quoted name`
+        : 'check --table and the database URL; the bot creates vars_backup on its first backup';
+    return new NotFoundError(`table ${this.table.displayName} not found in ${this.displayUrl}`, { hint: suggestion });
+  }
+
+  /** Lists visible tables whose schema and name equal the requested ones but for case. */
+  private async tablesOfOtherCase(client: pg.Client): Promise<string[]> {
+    const result = await client.query<{ schema: string; name: string; visible: boolean }>(
+      `SELECT n.nspname AS schema, c.relname AS name, pg_table_is_visible(c.oid) AS visible
+       FROM pg_class c JOIN pg_namespace n ON n.oid = c.relnamespace
+       WHERE c.relkind IN ('r', 'p', 'v', 'f') AND lower(c.relname) = lower($1)
+         AND ($2::text IS NULL OR lower(n.nspname) = lower($2))
+       ORDER BY n.nspname, c.relname
+       LIMIT 3`,
+      [this.table.name, this.table.schema ?? null],
+    );
+    return result.rows
+      .filter((row) => this.table.schema !== undefined || row.visible)
+      .map((row) => (this.table.schema === undefined ? displayPart(row.name) : `${displayPart(row.schema)}.${displayPart(row.name)}`));
   }
 
   async storesAnyBytes(): Promise<boolean> {
@@ -565,9 +590,7 @@ export class PostgresStore implements Store {
   private async requireTable(client: pg.Client): Promise<TableInfo> {
     const info = await this.describe(client);
     if (info === null) {
-      throw new NotFoundError(`table ${this.table.displayName} not found in ${this.displayUrl}`, {
-        hint: 'check --table and the database URL; the bot creates vars_backup on its first backup',
-      });
+      throw await this.missingTableError();
     }
     requireBotColumns(info);
     return info;

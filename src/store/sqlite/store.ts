@@ -137,6 +137,10 @@ export class SqliteStore implements Store {
     return true;
   }
 
+  async missingTableError(): Promise<Error> {
+    return new NotFoundError(`table ${this.table.displayName} not found in ${this.displayUrl}`, { hint: this.missingTableHint() });
+  }
+
   async textCheck(): Promise<TextCheck | null> {
     return null;
   }
