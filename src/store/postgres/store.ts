@@ -168,6 +168,8 @@ export class PostgresStore implements Store {
       });
   }
 
+  // NOTE: reads take no lock timeout, so they wait for as long as another
+  // session holds an ACCESS EXCLUSIVE lock (ALTER TABLE, VACUUM FULL).
   listSummaries(): Promise<StrategySummary[]>;
   listSummaries<T>(summarize: (summary: StrategySummary) => T): Promise<T[]>;
   async listSummaries<T>(summarize?: (summary: StrategySummary) => T): Promise<(T | StrategySummary)[]> {
