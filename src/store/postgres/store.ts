@@ -320,12 +320,7 @@ export class PostgresStore implements Store {
   async deleteStrategies(strategyIds: readonly string[], options: DeleteOptions = {}): Promise<number> {
     return this.transaction('delete strategies', async (client) => {
       const info = await this.requireTable(client);
-      await this.checkRows(client, info, strategyIds, options.check);
-
-      const result = await client.query(`DELETE FROM ${this.quotedTable} WHERE ${this.strategyIn('$1')}`, [
-        this.nameParameters(strategyIds),
-      ]);
-      return { commit: true, result: result.rowCount ?? 0 };
+      return { commit: true, result: await this.deleteRows(client, info, strategyIds, options.check) };
     });
   }
 
@@ -378,19 +373,20 @@ export class PostgresStore implements Store {
    * parameters. Each batch asks for about STREAM_BATCH_BYTES of variables,
    * judged from the rows before it, so memory stays bounded for large states.
    */
-  private async *cursorRows(client: pg.Client, info: TableInfo, strategyIds: readonly string[], lock = false): AsyncGenerator<BackupRow> {
+  private async *cursorRows(client: pg.Client, info: TableInfo, strategyIds: readonly string[], verb: 'select' | 'delete' = 'select'): AsyncGenerator<BackupRow> {
     const { default: Cursor } = await import('pg-cursor');
-    const forUpdate = lock ? ' FOR UPDATE' : '';
-    const cursor = client.query(
-      new Cursor<PostgresRow>(`SELECT ${rowColumns(info, this.textAsBytes)} FROM ${this.quotedTable} WHERE ${this.strategyIn('$1')}${forUpdate}`, [
-        this.nameParameters(strategyIds),
-      ]),
-    );
+    const columns = rowColumns(info, this.textAsBytes);
+    const where = this.strategyIn('$1');
+    const text =
+      verb === 'select'
+        ? `SELECT ${columns} FROM ${this.quotedTable} WHERE ${where}`
+        : `DELETE FROM ${this.quotedTable} WHERE ${where} RETURNING ${columns}`;
+    const cursor = client.query(new Cursor<PostgresRow>(text, [this.nameParameters(strategyIds)]));
 
     try {
       let batchRows = FIRST_BATCH_ROWS;
       for (;;) {
-        const batch = await this.guard('read rows', () => cursor.read(batchRows));
+        const batch = await this.guard(verb === 'select' ? 'read rows' : 'delete rows', () => cursor.read(batchRows));
         if (batch.length === 0) {
           return;
         }
@@ -451,25 +447,32 @@ export class PostgresStore implements Store {
     requireBotColumns(info);
     const lastUpdatedKind = info.columns.get('last_updated')?.kind ?? 'other';
 
-    await this.checkRows(client, info, strategyIds, check);
-    await client.query(`DELETE FROM ${this.quotedTable} WHERE ${this.strategyIn('$1')}`, [this.nameParameters(strategyIds)]);
+    await this.deleteRows(client, info, strategyIds, check);
 
     return (await isPglite(client)) ? this.insertRows(client, rows, lastUpdatedKind) : this.copyRowsIn(client, rows, lastUpdatedKind);
   }
 
   /**
-   * Locks the strategies' rows (FOR UPDATE, waiting at most the lock
-   * timeout) and passes them to `check`, inside the caller's transaction.
-   * The bot's next write of them then waits for this transaction to end.
+   * Deletes the strategies' rows inside the caller's transaction and
+   * returns how many. With `check`, the delete returns the rows it removed
+   * and the check sees exactly those, so a row another writer committed
+   * just before the delete is checked too; a check before the delete would
+   * miss it under READ COMMITTED, where each statement sees new commits.
+   * The bot's next write of the rows waits for the transaction to end.
    */
-  private async checkRows(client: pg.Client, info: TableInfo, strategyIds: readonly string[], check: RowsCheck | undefined): Promise<void> {
+  private async deleteRows(client: pg.Client, info: TableInfo, strategyIds: readonly string[], check: RowsCheck | undefined): Promise<number> {
     if (check === undefined) {
-      return;
+      const result = await client.query(`DELETE FROM ${this.quotedTable} WHERE ${this.strategyIn('$1')}`, [this.nameParameters(strategyIds)]);
+      return result.rowCount ?? 0;
     }
-    for await (const row of this.cursorRows(client, info, strategyIds, true)) {
+
+    let deleted = 0;
+    for await (const row of this.cursorRows(client, info, strategyIds, 'delete')) {
       check.row(row);
+      deleted += 1;
     }
     check.end();
+    return deleted;
   }
 
   /**
