@@ -168,10 +168,14 @@ async function stopInterrupted(running: Promise<void>, opened: Promise<Store> | 
   return finished;
 }
 
+// PostgreSQL's lock_timeout takes at most 2^31 - 1 milliseconds (about 24 days).
+const MAX_LOCK_TIMEOUT_MS = 2_147_483_647;
+
 export function lockTimeoutMs(options: GlobalOptions): number {
-  const value = Number(options.lockTimeout);
-  if (!Number.isInteger(value) || value < 0) {
-    throw new UsageError(`--lock-timeout must be a whole number of milliseconds, got "${options.lockTimeout}"`, {
+  const text = options.lockTimeout.trim();
+  const value = Number(text);
+  if (!/^\d+$/.test(text) || !Number.isSafeInteger(value) || value > MAX_LOCK_TIMEOUT_MS) {
+    throw new UsageError(`--lock-timeout must be a whole number of milliseconds up to ${MAX_LOCK_TIMEOUT_MS}, got "${options.lockTimeout}"`, {
       hint: 'for example --lock-timeout 10000',
     });
   }

@@ -89,4 +89,19 @@ describe('a bot write during a destructive command', () => {
     expect(result.stderr).toContain("strategy 'Bot' changed in the database after the restore read it");
     expect(await botQty()).toEqual(['{"qty": 999}']);
   });
+
+  it('reports a serialization failure as a conflict', async () => {
+    const repeatableRead = new URL(database().url);
+    repeatableRead.searchParams.set('options', '-c default_transaction_isolation=repeatable\\ read');
+    await beginBotWrite();
+    const purge = startVarsctl(['--db', repeatableRead.toString(), '--lock-timeout', '20000', 'purge', 'Bot', '--yes', '--force', '--no-backup']);
+
+    await waitForLockWait();
+    await database().exec('COMMIT');
+    const result = await purge.result;
+
+    expect(result.exitCode, result.stderr).toBe(4);
+    expect(result.stderr).toContain('another transaction changed the same rows at the same time');
+    expect(await botQty()).toEqual(['{"qty": 999}']);
+  });
 });

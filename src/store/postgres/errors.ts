@@ -1,4 +1,4 @@
-import { NotFoundError, RuntimeFailure, UsageError, isVarsctlError } from '../../errors.js';
+import { ConflictError, NotFoundError, RuntimeFailure, UsageError, isVarsctlError } from '../../errors.js';
 import { displayPart } from '../identifiers.js';
 import { scrubError, scrubbedMessage } from '../secrets.js';
 import { formatWait } from '../wait.js';
@@ -118,6 +118,14 @@ export function postgresError(error: unknown, context: PostgresErrorContext): Er
     case '22P02':
       return new UsageError(`${failed}: ${detail}`, {
         hint: 'a json or jsonb variables column cannot hold NaN or Infinity; change the column to text, as the bot creates it',
+        cause,
+      });
+    case '40001':
+    case '40P01':
+      // Under REPEATABLE READ or SERIALIZABLE (set in the URL's options), a
+      // concurrent write to the same rows ends the transaction this way.
+      return new ConflictError(`${failed}: another transaction changed the same rows at the same time: ${detail}`, {
+        hint: 'nothing was written; run the command again',
         cause,
       });
     case '22P05':
