@@ -3,7 +3,7 @@ import { pipeline } from 'node:stream/promises';
 
 import pg from 'pg';
 
-import { NotFoundError, UsageError } from '../../errors.js';
+import { ConflictError, NotFoundError, UsageError } from '../../errors.js';
 import { displayPart, quoteIdentifier, quoteTableName, rejectTemporaryTable, temporaryTableError, type TableName } from '../identifiers.js';
 import { lastReadOf, versionOfRead, type LastRead } from '../last-read.js';
 import { PLACEHOLDER } from '../placeholder.js';
@@ -373,20 +373,19 @@ export class PostgresStore implements Store {
    * parameters. Each batch asks for about STREAM_BATCH_BYTES of variables,
    * judged from the rows before it, so memory stays bounded for large states.
    */
-  private async *cursorRows(client: pg.Client, info: TableInfo, strategyIds: readonly string[], verb: 'select' | 'delete' = 'select'): AsyncGenerator<BackupRow> {
+  private async *cursorRows(client: pg.Client, info: TableInfo, strategyIds: readonly string[], lock = false): AsyncGenerator<BackupRow> {
     const { default: Cursor } = await import('pg-cursor');
-    const columns = rowColumns(info, this.textAsBytes);
-    const where = this.strategyIn('$1');
-    const text =
-      verb === 'select'
-        ? `SELECT ${columns} FROM ${this.quotedTable} WHERE ${where}`
-        : `DELETE FROM ${this.quotedTable} WHERE ${where} RETURNING ${columns}`;
-    const cursor = client.query(new Cursor<PostgresRow>(text, [this.nameParameters(strategyIds)]));
+    const forUpdate = lock ? ' FOR UPDATE' : '';
+    const cursor = client.query(
+      new Cursor<PostgresRow>(`SELECT ${rowColumns(info, this.textAsBytes)} FROM ${this.quotedTable} WHERE ${this.strategyIn('$1')}${forUpdate}`, [
+        this.nameParameters(strategyIds),
+      ]),
+    );
 
     try {
       let batchRows = FIRST_BATCH_ROWS;
       for (;;) {
-        const batch = await this.guard(verb === 'select' ? 'read rows' : 'delete rows', () => cursor.read(batchRows));
+        const batch = await this.guard('read rows', () => cursor.read(batchRows));
         if (batch.length === 0) {
           return;
         }
@@ -454,24 +453,31 @@ export class PostgresStore implements Store {
 
   /**
    * Deletes the strategies' rows inside the caller's transaction and
-   * returns how many. With `check`, the delete returns the rows it removed
-   * and the check sees exactly those, so a row another writer committed
-   * just before the delete is checked too; a check before the delete would
-   * miss it under READ COMMITTED, where each statement sees new commits.
-   * The bot's next write of the rows waits for the transaction to end.
+   * returns how many. With `check`, the rows are first locked (FOR UPDATE)
+   * and passed to it, so none of them can change before the commit. Under
+   * READ COMMITTED the DELETE, a later statement, also sees rows committed
+   * after the check read, so a delete of more rows than were checked rolls
+   * back as a conflict.
    */
   private async deleteRows(client: pg.Client, info: TableInfo, strategyIds: readonly string[], check: RowsCheck | undefined): Promise<number> {
-    if (check === undefined) {
-      const result = await client.query(`DELETE FROM ${this.quotedTable} WHERE ${this.strategyIn('$1')}`, [this.nameParameters(strategyIds)]);
-      return result.rowCount ?? 0;
+    let checked: number | undefined;
+    if (check !== undefined) {
+      checked = 0;
+      for await (const row of this.cursorRows(client, info, strategyIds, true)) {
+        check.row(row);
+        checked += 1;
+      }
+      check.end();
     }
 
-    let deleted = 0;
-    for await (const row of this.cursorRows(client, info, strategyIds, 'delete')) {
-      check.row(row);
-      deleted += 1;
+    const result = await client.query(`DELETE FROM ${this.quotedTable} WHERE ${this.strategyIn('$1')}`, [this.nameParameters(strategyIds)]);
+    const deleted = result.rowCount ?? 0;
+    if (checked !== undefined && deleted !== checked) {
+      const rows = (count: number) => (count === 1 ? '1 row' : `${count} rows`);
+      throw new ConflictError(`another writer added rows to these strategies while they were checked: ${rows(checked)} checked, ${rows(deleted)} to delete`, {
+        hint: 'nothing was written; run the command again to see the rows as they are now',
+      });
     }
-    check.end();
     return deleted;
   }
 
