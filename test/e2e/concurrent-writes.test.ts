@@ -2,6 +2,7 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 
+import pg from 'pg';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 
 import { createBotTable, createTestDatabase, insertRow, requireRealPostgres, type TestDatabase } from '../support/db.js';
@@ -103,5 +104,26 @@ describe('a bot write during a destructive command', () => {
     expect(result.exitCode, result.stderr).toBe(4);
     expect(result.stderr).toContain('another transaction changed the same rows at the same time');
     expect(await botQty()).toEqual(['{"qty": 999}']);
+  });
+
+  it('keeps a row the bot adds while the purge checks', async () => {
+    await database().exec('BEGIN');
+    await database().exec(`SELECT id FROM vars_backup WHERE strategy_id = 'Bot' FOR UPDATE`);
+    const purge = startVarsctl(['--db', database().url, '--lock-timeout', '20000', 'purge', 'Bot', '--yes', '--backup-dir', folder]);
+
+    await waitForLockWait();
+    const bot = new pg.Client({ connectionString: database().url });
+    await bot.connect();
+    try {
+      await bot.query(`INSERT INTO vars_backup VALUES ('b2', now(), '{"qty": 2}', 'Bot')`);
+    } finally {
+      await bot.end();
+    }
+    await database().exec('COMMIT');
+    const result = await purge.result;
+
+    expect(result.exitCode, result.stderr).toBe(4);
+    expect(result.stderr).toContain('another writer added rows to these strategies while they were checked: 1 row checked, 2 rows to delete');
+    expect((await botQty()).sort()).toEqual(['{"qty": 1}', '{"qty": 2}']);
   });
 });
