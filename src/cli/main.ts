@@ -31,7 +31,7 @@ export function buildProgram(): Command {
     .option('--no-color', 'no colours (also when NO_COLOR is set or output is not a terminal)')
     .option('-q, --quiet', 'print only warnings and errors on stderr')
     .option('-v, --verbose', 'more detail on stderr, stack traces on errors')
-    .addOption(new Option('--lock-timeout <ms>', 'how long to wait for a locked SQLite file or a busy PostgreSQL row').default('5000'))
+    .addOption(new Option('--lock-timeout <ms>', 'how long to wait for a locked SQLite file or PostgreSQL table or row').default('5000'))
     .addHelpText('after', EXIT_CODES_HELP)
     .showHelpAfterError('(run varsctl --help for usage)')
     .configureHelp({ showGlobalOptions: true })

@@ -126,4 +126,19 @@ describe('a bot write during a destructive command', () => {
     expect(result.stderr).toContain('another writer added rows to these strategies while they were checked: 1 row checked, 2 rows to delete');
     expect((await botQty()).sort()).toEqual(['{"qty": 1}', '{"qty": 2}']);
   });
+
+  it.for([
+    ['list', ['list']],
+    ['export', ['export', '-o', 'backup.jsonl']],
+    ['show', ['show', 'Bot']],
+    ['set --create', ['set', 'NewBot', 'k', '1', '--create']],
+  ] as const)('stops %s waiting for a locked table', async ([, command]) => {
+    await database().exec('BEGIN');
+    await database().exec('LOCK TABLE vars_backup IN ACCESS EXCLUSIVE MODE');
+
+    const result = await runVarsctl(['--db', database().url, '--lock-timeout', '300', ...command], { cwd: folder, timeoutMs: 15_000 });
+
+    expect(result.exitCode).toBe(1);
+    expect(result.stderr).toContain('the table or its rows are locked by another transaction (waited 0.3 s)');
+  });
 });

@@ -110,7 +110,7 @@ export function postgresError(error: unknown, context: PostgresErrorContext): Er
       });
     case '55P03':
       return new RuntimeFailure(
-        `${failed}: the rows are locked by another transaction (waited ${formatWait(context.lockTimeoutMs)})`,
+        `${failed}: the table or its rows are locked by another transaction (waited ${formatWait(context.lockTimeoutMs)})`,
         { hint: 'retry when the bot is not writing, or wait longer with --lock-timeout (milliseconds)', cause },
       );
     case '57014':

@@ -168,12 +168,10 @@ export class PostgresStore implements Store {
       });
   }
 
-  // NOTE: reads take no lock timeout, so they wait for as long as another
-  // session holds an ACCESS EXCLUSIVE lock (ALTER TABLE, VACUUM FULL).
   listSummaries(): Promise<StrategySummary[]>;
   listSummaries<T>(summarize: (summary: StrategySummary) => T): Promise<T[]>;
   async listSummaries<T>(summarize?: (summary: StrategySummary) => T): Promise<(T | StrategySummary)[]> {
-    return this.run('list strategies', async (client) => {
+    return this.inTransaction('list strategies', async (client) => {
       const info = await this.requireTable(client);
 
       // The row each strategy's loader picks: ORDER BY last_updated DESC, by
@@ -218,7 +216,7 @@ export class PostgresStore implements Store {
   }
 
   async listStrategyIds(): Promise<string[]> {
-    return this.run('list strategy names', async (client) => {
+    return this.inTransaction('list strategy names', async (client) => {
       await this.requireTable(client);
       const result = await client.query<{ strategy_id: string | Buffer }>(
         `SELECT ${textColumn('name', this.textAsBytes)} AS strategy_id
@@ -230,7 +228,7 @@ export class PostgresStore implements Store {
   }
 
   async readStrategy(strategyId: string): Promise<StrategyRows | null> {
-    return this.run(`read strategy "${strategyId}"`, async (client) => {
+    return this.inTransaction(`read strategy "${strategyId}"`, async (client) => {
       const info = await this.requireTable(client);
 
       // The subquery is the bot's own loader query, so ties resolve as the bot
@@ -301,7 +299,7 @@ export class PostgresStore implements Store {
   }
 
   async insertStrategy(strategyId: string, variables: string): Promise<BackupRow> {
-    return this.run(`insert strategy "${strategyId}"`, async (client) => {
+    return this.inTransaction(`insert strategy "${strategyId}"`, async (client) => {
       const info = await this.requireTable(client);
       this.requireStorableName(strategyId);
 
@@ -328,8 +326,11 @@ export class PostgresStore implements Store {
     const info = await this.run('read rows', (client) => this.requireTable(client));
 
     // A connection of its own, so the store stays usable while rows stream.
+    // Its transaction only scopes the lock timeout; closing the connection
+    // ends it.
     const client = await connect(this.target, { lockTimeoutMs: this.lockTimeoutMs });
     try {
+      await this.guard('read rows', () => beginWithLockTimeout(client, this.lockTimeoutMs));
       if (strategyIds === undefined) {
         yield* this.copyRows(client, info);
       } else {
@@ -680,13 +681,20 @@ export class PostgresStore implements Store {
    * Runs a step in a transaction with a bounded wait for row locks. The step
    * returns whether to commit, and anything it throws rolls back.
    */
+  /**
+   * Runs one step in a transaction of its own, committed when the step
+   * succeeds. Only the transaction scopes the lock timeout: a session
+   * setting would stay on the server connection that a pooler such as
+   * PgBouncer hands to the next client, the bot included.
+   */
+  private async inTransaction<T>(action: string, step: (client: pg.Client) => Promise<T>): Promise<T> {
+    return this.transaction(action, async (client) => ({ commit: true, result: await step(client) }));
+  }
+
   private async transaction<T>(action: string, step: (client: pg.Client) => Promise<{ commit: boolean; result: T }>): Promise<T> {
     return this.run(action, async (client) => {
-      await client.query('BEGIN');
       try {
-        // set_config(..., true) is SET LOCAL: it ends with the transaction.
-        // PostgreSQL reads 0 as "wait forever", so 0 becomes the shortest wait.
-        await client.query("SELECT set_config('lock_timeout', $1, true)", [`${Math.max(this.lockTimeoutMs, 1)}ms`]);
+        await beginWithLockTimeout(client, this.lockTimeoutMs);
         const outcome = await step(client);
         await client.query(outcome.commit ? 'COMMIT' : 'ROLLBACK');
         return outcome.result;
@@ -715,6 +723,18 @@ export class PostgresStore implements Store {
       });
     }
   }
+}
+
+/**
+ * Starts a transaction whose statements wait at most `lockTimeoutMs` for a
+ * lock, reads included, so that a session holding the table (ALTER TABLE,
+ * VACUUM FULL, a forgotten transaction) fails a command instead of hanging
+ * it. set_config(..., true) is SET LOCAL: it ends with the transaction.
+ * PostgreSQL reads 0 as "wait forever", so 0 becomes the shortest wait.
+ */
+async function beginWithLockTimeout(client: pg.Client, lockTimeoutMs: number): Promise<void> {
+  await client.query('BEGIN');
+  await client.query("SELECT set_config('lock_timeout', $1, true)", [`${Math.max(lockTimeoutMs, 1)}ms`]);
 }
 
 /**
