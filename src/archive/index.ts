@@ -6,6 +6,7 @@
 export { ArchiveWriter, encodeArchive, type ArchiveMetadata } from './writer.js';
 export { readArchive, type ArchiveEntry, type ReadArchiveOptions } from './reader.js';
 export {
+  rowTexts,
   verifyArchive,
   variablesDigest,
   type ArchiveInput,

@@ -141,7 +141,8 @@ function addRow(previous: ArchiveStrategy | undefined, row: ArchiveRow, line: nu
   };
 }
 
-function rowTexts(row: ArchiveRow) {
+/** Lists a row's four texts with their column names, variables first, as the checks of a row read them. */
+export function rowTexts(row: ArchiveRow) {
   return [
     ['variables', row.variables],
     ['strategy_id', row.strategyId],

@@ -89,7 +89,6 @@ export async function purgeStrategies(context: Context, options: PurgeOptions): 
   // from the copy.
   const seen = new RowFingerprints();
   const backup = options.backup ? await writeBackup(context, store, candidates, options, seen) : await readRows(store, candidates, seen);
-  checkUnchangedSinceSelection(candidates, seen, backup);
   const deleted = await deleteCandidates(store, candidates, backup, seen);
 
   const undo = backup === null ? '' : `; varsctl restore ${backup} brings them back`;
@@ -103,12 +102,14 @@ export async function purgeStrategies(context: Context, options: PurgeOptions): 
 
 /**
  * Deletes the candidates in one transaction: if the process dies here, even
- * by Ctrl-C, the database rolls it back. When the delete fails, the backup
- * file already written is reported as not needed, and the error propagates.
+ * by Ctrl-C, the database rolls it back. The rows read must still be those
+ * selected. When that check or the delete fails, the backup file already
+ * written is reported as not needed, and the error propagates.
  */
 async function deleteCandidates(store: Store, candidates: readonly PurgeCandidate[], backup: string | null, seen: RowFingerprints): Promise<number> {
   const strategyIds = candidates.map((candidate) => candidate.strategyId);
   try {
+    checkUnchangedSinceSelection(candidates, seen);
     return await store.deleteStrategies(strategyIds, { check: seen.check(strategyIds, (strategyId) => changedError(strategyId, 'its copy was written')) });
   } catch (error) {
     if (backup !== null) {
@@ -144,14 +145,11 @@ async function readRows(store: Store, candidates: readonly PurgeCandidate[], see
  * the live check and the listing shown used, and the read of their rows:
  * a strategy the bot backed up in between may be live now.
  */
-function checkUnchangedSinceSelection(candidates: readonly PurgeCandidate[], seen: RowFingerprints, backup: string | null): void {
+function checkUnchangedSinceSelection(candidates: readonly PurgeCandidate[], seen: RowFingerprints): void {
   for (const candidate of candidates) {
     const rows = seen.get(candidate.strategyId);
     const newest = newestOf(rows.lastUpdated);
     if (rows.digests.length !== candidate.rows || (newest?.epochMicros ?? null) !== (candidate.lastUpdated?.epochMicros ?? null)) {
-      if (backup !== null) {
-        process.stderr.write(`nothing was deleted; the copy in ${backup} is not needed and can be removed\n`);
-      }
       throw changedError(candidate.strategyId, 'it was selected');
     }
   }

@@ -1,4 +1,4 @@
-import { readArchive, type ArchiveInput, type ArchiveManifest, type ArchiveRow } from '../../archive/index.js';
+import { readArchive, rowTexts, type ArchiveInput, type ArchiveManifest, type ArchiveRow } from '../../archive/index.js';
 import { CorruptDataError } from '../../errors.js';
 import type { Store, TextCheck } from '../../store/types.js';
 import { quote } from '../render/text.js';
@@ -122,14 +122,7 @@ async function checkEncodable(store: Store, request: StorableRequest): Promise<v
 }
 
 async function checkRowEncoding(check: TextCheck, row: ArchiveRow, where: string, displayUrl: string): Promise<void> {
-  const columns: [string, string | null][] = [
-    ['strategy_id', row.strategyId],
-    ['id', row.id],
-    ['last_updated', row.lastUpdated?.text ?? null],
-    ['variables', row.variables],
-  ];
-
-  for (const [column, text] of columns) {
+  for (const [column, text] of rowTexts(row)) {
     if (text === null || !PAST_ASCII.test(text)) {
       continue;
     }

@@ -90,8 +90,8 @@ export class PostgresStore implements Store {
   private tableInfo: TableInfo | undefined;
   /** True in a SQL_ASCII database, whose texts are selected as bytes (see textColumn). */
   private textAsBytes = false;
-  /** The database's encoding, as describe last read it. */
-  private serverEncoding = 'UTF8';
+  /** The database's encoding, as describe read it; undefined before the first describe. */
+  private serverEncoding: string | undefined;
   /** The loaded row of the last readStrategy, with the tuple version it was read from. */
   private lastRead: LastRead | undefined;
 
@@ -124,6 +124,13 @@ export class PostgresStore implements Store {
     return new NotFoundError(`table ${this.table.displayName} not found in ${this.displayUrl}`, { hint: suggestion });
   }
 
+  /** Reads the server encoding unless a describe already has: it does so whether or not the table exists. */
+  private async readServerEncoding(): Promise<void> {
+    if (this.serverEncoding === undefined) {
+      await this.describeTable();
+    }
+  }
+
   /** Lists visible tables whose schema and name equal the requested ones but for case. */
   private async tablesOfOtherCase(client: pg.Client): Promise<string[]> {
     const result = await client.query<{ schema: string; name: string; visible: boolean }>(
@@ -141,13 +148,12 @@ export class PostgresStore implements Store {
   }
 
   async storesAnyBytes(): Promise<boolean> {
-    // describe reads the server encoding whether or not the table exists.
-    await this.describeTable();
+    await this.readServerEncoding();
     return this.textAsBytes;
   }
 
   async textCheck(): Promise<TextCheck | null> {
-    await this.describeTable();
+    await this.readServerEncoding();
     if (this.serverEncoding === 'UTF8' || this.textAsBytes) {
       return null;
     }
@@ -309,7 +315,7 @@ export class PostgresStore implements Store {
       const result = await client.query<PostgresRow>(
         `INSERT INTO ${this.quotedTable} (id, last_updated, variables, strategy_id) VALUES ($1, $2, $3, ${name})
          RETURNING ${rowColumns(info, this.textAsBytes)}`,
-        [randomUUID(), nowText(info), variables, this.textAsBytes ? encodeEscaped(strategyId) : strategyId],
+        [randomUUID(), nowText(info), variables, this.nameParameter(strategyId)],
       );
       return toBackupRow(result.rows[0] as PostgresRow);
     });

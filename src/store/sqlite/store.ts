@@ -330,12 +330,7 @@ export class SqliteStore implements Store {
   async *streamRows(strategyIds?: readonly string[]): AsyncIterable<BackupRow> {
     const rows = this.run('read rows', () => {
       this.requireTable();
-
-      // Storage order needs no sort, so memory stays bounded for any table size.
-      // NOTE: rows whose strategy_id is NULL are left out; the bot never loads them.
-      const filter = strategyIds === undefined ? 'strategy_id IS NOT NULL' : STRATEGY_ID_IN_LIST;
-      const statement = this.db.prepare(`SELECT ${SELECT_ROW_COLUMNS} FROM ${this.quotedTable} WHERE ${filter} ORDER BY rowid`);
-      return strategyIds === undefined ? statement.iterate() : statement.iterate(strategyIdsParameter(strategyIds));
+      return this.iterateRows(strategyIds);
     });
 
     // NOTE: the connection is busy until the iteration ends, so calling
@@ -588,21 +583,32 @@ export class SqliteStore implements Store {
     this.db.exec(`CREATE INDEX ${qualifiedIndex} ON ${quoteIdentifier(this.table.name)} (id)`);
   }
 
-  /**
-   * Deletes every row of these strategies in one statement: the bot's table
-   * has no index on strategy_id, so each statement scans the whole table.
-   */
   /** Passes the strategies' rows to `check`, inside the caller's transaction. */
   private checkRows(strategyIds: readonly string[], check: RowsCheck | undefined): void {
     if (check === undefined) {
       return;
     }
-    const statement = this.db.prepare(`SELECT ${SELECT_ROW_COLUMNS} FROM ${this.quotedTable} WHERE ${STRATEGY_ID_IN_LIST} ORDER BY rowid`);
-    for (const row of statement.iterate(strategyIdsParameter(strategyIds))) {
+    for (const row of this.iterateRows(strategyIds)) {
       check.row(toBackupRow(row as SqliteRow));
     }
     check.end();
   }
+
+  /**
+   * Iterates the rows of these strategies, or of every strategy, in storage
+   * order, which needs no sort, so memory stays bounded for any table size.
+   */
+  private iterateRows(strategyIds?: readonly string[]): IterableIterator<unknown> {
+    // NOTE: rows whose strategy_id is NULL are left out; the bot never loads them.
+    const filter = strategyIds === undefined ? 'strategy_id IS NOT NULL' : STRATEGY_ID_IN_LIST;
+    const statement = this.db.prepare(`SELECT ${SELECT_ROW_COLUMNS} FROM ${this.quotedTable} WHERE ${filter} ORDER BY rowid`);
+    return strategyIds === undefined ? statement.iterate() : statement.iterate(strategyIdsParameter(strategyIds));
+  }
+
+  /**
+   * Deletes every row of these strategies in one statement: the bot's table
+   * has no index on strategy_id, so each statement scans the whole table.
+   */
 
   private deleteRows(strategyIds: readonly string[]): number {
     const statement = this.db.prepare(`DELETE FROM ${this.quotedTable} WHERE ${STRATEGY_ID_IN_LIST}`);
