@@ -6,7 +6,7 @@ import pg from 'pg';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 
 import { createBotTable, createTestDatabase, insertRow, requireRealPostgres, type TestDatabase } from '../support/db.js';
-import { runVarsctl, startVarsctl } from './run.js';
+import { runVarsctl, startVarsctl, type RunResult } from './run.js';
 
 const OLD = '2026-01-01 10:00:00-05';
 
@@ -56,6 +56,19 @@ describe('a bot write during a destructive command', () => {
     throw new Error('varsctl never waited for the row lock');
   }
 
+  /**
+   * Runs varsctl with a long lock timeout, waits until it waits for the
+   * test's open transaction, runs `meanwhile`, then commits that transaction.
+   */
+  async function commitWhileWaiting(args: readonly string[], meanwhile: () => Promise<void> = async () => undefined): Promise<RunResult> {
+    const running = startVarsctl(['--lock-timeout', '20000', ...args]);
+
+    await waitForLockWait();
+    await meanwhile();
+    await database().exec('COMMIT');
+    return running.result;
+  }
+
   async function botQty(): Promise<unknown[]> {
     const rows = await database().query(`SELECT variables FROM vars_backup WHERE strategy_id = 'Bot'`);
     return rows.map((row) => row['variables']);
@@ -63,11 +76,8 @@ describe('a bot write during a destructive command', () => {
 
   it('keeps a backup written during a purge', async () => {
     await beginBotWrite();
-    const purge = startVarsctl(['--db', database().url, '--lock-timeout', '20000', 'purge', '--older-than', '30d', '--yes', '--backup-dir', folder]);
 
-    await waitForLockWait();
-    await database().exec('COMMIT');
-    const result = await purge.result;
+    const result = await commitWhileWaiting(['--db', database().url, 'purge', '--older-than', '30d', '--yes', '--backup-dir', folder]);
 
     expect(result.exitCode, result.stderr).toBe(4);
     expect(result.stderr).toContain("strategy 'Bot' changed after its copy was written");
@@ -80,11 +90,8 @@ describe('a bot write during a destructive command', () => {
     expect(exported.exitCode, exported.stderr).toBe(0);
     await database().exec(`UPDATE vars_backup SET variables = '{"qty": 2}' WHERE strategy_id = 'Bot'`);
     await beginBotWrite();
-    const restore = startVarsctl(['--db', database().url, '--lock-timeout', '20000', 'restore', backup, '--yes']);
 
-    await waitForLockWait();
-    await database().exec('COMMIT');
-    const result = await restore.result;
+    const result = await commitWhileWaiting(['--db', database().url, 'restore', backup, '--yes']);
 
     expect(result.exitCode, result.stderr).toBe(4);
     expect(result.stderr).toContain("strategy 'Bot' changed in the database after the restore read it");
@@ -95,11 +102,8 @@ describe('a bot write during a destructive command', () => {
     const repeatableRead = new URL(database().url);
     repeatableRead.searchParams.set('options', '-c default_transaction_isolation=repeatable\\ read');
     await beginBotWrite();
-    const purge = startVarsctl(['--db', repeatableRead.toString(), '--lock-timeout', '20000', 'purge', 'Bot', '--yes', '--force', '--no-backup']);
 
-    await waitForLockWait();
-    await database().exec('COMMIT');
-    const result = await purge.result;
+    const result = await commitWhileWaiting(['--db', repeatableRead.toString(), 'purge', 'Bot', '--yes', '--force', '--no-backup']);
 
     expect(result.exitCode, result.stderr).toBe(4);
     expect(result.stderr).toContain('another transaction changed the same rows at the same time');
@@ -109,18 +113,16 @@ describe('a bot write during a destructive command', () => {
   it('keeps a row the bot adds while the purge checks', async () => {
     await database().exec('BEGIN');
     await database().exec(`SELECT id FROM vars_backup WHERE strategy_id = 'Bot' FOR UPDATE`);
-    const purge = startVarsctl(['--db', database().url, '--lock-timeout', '20000', 'purge', 'Bot', '--yes', '--backup-dir', folder]);
 
-    await waitForLockWait();
-    const bot = new pg.Client({ connectionString: database().url });
-    await bot.connect();
-    try {
-      await bot.query(`INSERT INTO vars_backup VALUES ('b2', now(), '{"qty": 2}', 'Bot')`);
-    } finally {
-      await bot.end();
-    }
-    await database().exec('COMMIT');
-    const result = await purge.result;
+    const result = await commitWhileWaiting(['--db', database().url, 'purge', 'Bot', '--yes', '--backup-dir', folder], async () => {
+      const bot = new pg.Client({ connectionString: database().url });
+      await bot.connect();
+      try {
+        await bot.query(`INSERT INTO vars_backup VALUES ('b2', now(), '{"qty": 2}', 'Bot')`);
+      } finally {
+        await bot.end();
+      }
+    });
 
     expect(result.exitCode, result.stderr).toBe(4);
     expect(result.stderr).toContain('another writer added rows to these strategies while they were checked: 1 row checked, 2 rows to delete');

@@ -117,29 +117,23 @@ describe('restore of texts a database cannot store', () => {
     expect(await tableRows(sqlite)).toEqual(before);
   });
 
-  it('rejects a lone surrogate from an edit', async () => {
+  it.for([
+    [
+      'a lone surrogate',
+      '\\ud800',
+      /the variables of strategy 'Good' on line \d of .* contains a lone UTF-16 surrogate at byte 7, which no database stores as written/,
+    ],
+    ['an escaped byte', '\\udcfe', /\(strategy "Good"\) was edited and its variables is not valid UTF-8 at byte 7, so the bot cannot load it/],
+  ] as const)('rejects %s from an edit', async ([, escape, message]) => {
     const sqlite = await target('sqlite');
-    const edited = readFileSync(backup, 'utf8').replace('"variables":"{\\"a\\": 1}"', '"variables":"{\\"a\\": \\"\\ud800\\"}"');
+    const edited = readFileSync(backup, 'utf8').replace('"variables":"{\\"a\\": 1}"', `"variables":"{\\"a\\": \\"${escape}\\"}"`);
     expect(edited).not.toBe(readFileSync(backup, 'utf8'));
     writeFileSync(backup, edited);
 
     const result = await runVarsctl(['--db', sqlite.url, 'restore', backup, 'Good', '--yes', '--accept-edits']);
 
     expect(result.exitCode).toBe(5);
-    expect(result.stderr).toMatch(/the variables of strategy 'Good' on line \d of .* contains a lone UTF-16 surrogate at byte 7, which no database stores as written/);
-    expect(await tableExists(sqlite)).toBe(false);
-  });
-
-  it('rejects an escaped byte from an edit', async () => {
-    const sqlite = await target('sqlite');
-    const edited = readFileSync(backup, 'utf8').replace('"variables":"{\\"a\\": 1}"', '"variables":"{\\"a\\": \\"\\udcfe\\"}"');
-    expect(edited).not.toBe(readFileSync(backup, 'utf8'));
-    writeFileSync(backup, edited);
-
-    const result = await runVarsctl(['--db', sqlite.url, 'restore', backup, 'Good', '--yes', '--accept-edits']);
-
-    expect(result.exitCode).toBe(5);
-    expect(result.stderr).toMatch(/\(strategy "Good"\) was edited and its variables is not valid UTF-8 at byte 7, so the bot cannot load it/);
+    expect(result.stderr).toMatch(message);
     expect(await tableExists(sqlite)).toBe(false);
   });
 

@@ -183,9 +183,9 @@ describe('a SQL_ASCII PostgreSQL database with bytes that are not UTF-8', () => 
     expect(created.exitCode, created.stderr).toBe(0);
     const names = await database().query(`SELECT upper(encode(convert_to(strategy_id, 'SQL_ASCII'), 'hex')) AS hex FROM vars_backup WHERE strategy_id LIKE 'New%'`);
     expect(names).toEqual([{ hex: '4E6577FF' }]);
-    const shown = await runShell(`${varsctlCommand()} --db ${shellQuote(database().url)} show "$(printf 'New\\377')" k`);
-    expect(shown.exitCode, shown.stderr).toBe(0);
-    expect(shown.stdout).toBe('1\n');
+    const value = await runShell(`${varsctlCommand()} --db ${shellQuote(database().url)} show "$(printf 'New\\377')" k`);
+    expect(value.exitCode, value.stderr).toBe(0);
+    expect(value.stdout).toBe('1\n');
   });
 
   it('restores bytes from SQLite into SQL_ASCII', async () => {

@@ -462,9 +462,9 @@ export class PostgresStore implements Store {
    * Deletes the strategies' rows inside the caller's transaction and
    * returns how many. With `check`, the rows are first locked (FOR UPDATE)
    * and passed to it, so none of them can change before the commit. Under
-   * READ COMMITTED the DELETE, a later statement, also sees rows committed
-   * after the check read, so a delete of more rows than were checked rolls
-   * back as a conflict.
+   * READ COMMITTED the DELETE, a later statement, also deletes rows committed
+   * after the check read them, so a delete of more rows than were checked
+   * rolls back as a conflict.
    */
   private async deleteRows(client: pg.Client, info: TableInfo, strategyIds: readonly string[], check: RowsCheck | undefined): Promise<number> {
     let checked: number | undefined;
